@@ -1,0 +1,115 @@
+"""Approval records: content/approvals/<quote-id>.yml, validated strictly, never published."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path, PurePosixPath
+from types import MappingProxyType
+
+from . import content, formatting
+from .yamlstrict import YamlDoc
+from .diagnostics import Diagnostic, Location, error
+from .fields import FieldReader
+from .markdown import QUOTE_ID_RE
+
+APPROVALS_DIR = "content/approvals"
+STATUSES = ("pending", "approved", "withdrawn")
+CHANNELS = ("web", "pdf")
+
+
+@dataclass(frozen=True)
+class Approval:
+    id: str
+    source: str
+    speaker: str
+    organisation: str
+    text: str
+    status: str
+    method: str
+    approved_on: date | None = None
+    expires: date | None = None
+    withdrawn_on: date | None = None
+    channels: tuple[str, ...] = CHANNELS
+    case_studies: tuple[str, ...] = ()  # slugs; empty means any
+    lang: str = ""
+    location: Location = Location("")
+    text_location: Location = Location("")
+    status_location: Location = Location("")
+    expires_location: Location = Location("")
+    scope_location: Location = Location("")
+
+
+FIELDS = frozenset(
+    {"speaker", "organisation", "text", "status", "approved_on", "method", "expires",
+     "withdrawn_on", "scope", "lang", "note"}
+)
+
+
+def read_approval(ident: str, doc: YamlDoc) -> tuple[Approval | None, list[Diagnostic]]:
+    problems: list[Diagnostic] = []
+    reader = FieldReader(doc, (), FIELDS, problems, "approval record")
+    reader.check_unknown()
+    speaker = reader.text("speaker", max_length=200)
+    organisation = reader.text("organisation", max_length=200)
+    text = reader.text("text", max_length=5000)
+    status = reader.choice("status", STATUSES)
+    method = reader.text("method", max_length=200)
+    approved_on = reader.date("approved_on", required=status == "approved")
+    expires = reader.date("expires", required=False)
+    withdrawn_on = reader.date("withdrawn_on", required=status == "withdrawn")
+    reader.text("note", required=False, max_length=2000)
+    lang = reader.text("lang", required=False) or ""
+    if lang and not formatting.is_known_language(lang):
+        reader.fail("lang", "unknown-language", f"'{lang}' is not a language code casesite knows",
+                    "use a code such as en, hu, cs or en-GB")
+    channels: tuple[str, ...] = CHANNELS
+    slugs: tuple[str, ...] = ()
+    scope = reader.sub("scope", {"channels", "case_studies"}, required=False)
+    if scope is not None:
+        if "channels" in scope.mapping:
+            channels = scope.texts("channels")
+            for channel in channels:
+                if channel not in CHANNELS:
+                    scope.fail("channels", "invalid-choice",
+                               f"'{channel}' is not a channel; the channels are web and pdf",
+                               "write channels: [web, pdf]")
+        slugs = scope.texts("case_studies")
+    if expires and approved_on and expires < approved_on:
+        reader.fail("expires", "invalid-date", f"the approval expires ({expires}) before it was "
+                    f"given ({approved_on})", "check both dates")
+    if not QUOTE_ID_RE.match(ident):
+        problems.append(error(doc.start, "invalid-quote-id",
+                              f"'{ident}' cannot name a quote: use lower-case letters, digits and hyphens",
+                              "rename the file, e.g. content/approvals/buzsaki-police.yml"))
+    if any(d.is_error for d in problems):
+        return None, problems
+    assert speaker and organisation and text and status and method
+    return (
+        Approval(
+            ident, doc.path, speaker, organisation, text, status, method, approved_on, expires,
+            withdrawn_on, channels, slugs, lang, doc.start, doc.loc("text"), doc.loc("status"),
+            doc.loc("expires"), doc.loc("scope"),
+        ),
+        problems,
+    )
+
+
+def load_approvals(root: Path) -> tuple[Mapping[str, Approval], frozenset[str], list[Diagnostic]]:
+    """Valid records by id, the ids of every record file (valid or not), and the problems."""
+    problems: list[Diagnostic] = []
+    paths, found = content.list_dir(root, APPROVALS_DIR, (".yml",))
+    problems.extend(found)
+    records: dict[str, Approval] = {}
+    for rel in paths:
+        doc, found = content.load_yaml_file(root, rel)
+        problems.extend(found)
+        if doc is None:
+            continue
+        record, found = read_approval(PurePosixPath(rel).stem, doc)
+        problems.extend(found)
+        if record is not None:
+            records[record.id] = record
+    ids = frozenset(PurePosixPath(p).stem for p in paths)
+    return MappingProxyType(dict(sorted(records.items()))), ids, problems

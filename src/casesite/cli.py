@@ -1,0 +1,148 @@
+"""The command line: build | check | new. Exit 0 built, 1 content errors, 2 wrong usage."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from . import __version__
+from .diagnostics import Report
+from .pipeline import Options, build, check
+from .publish import UnsafeOutput, check_output_folder
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+COMMANDS = ("build", "check", "new", "quotes")
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date written YYYY-MM-DD") from exc
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="casesite",
+        description="Publish case studies as a branded static site, checked before anything is written.",
+    )
+    p.add_argument("--version", action="version", version=f"casesite {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    def site_args(cmd: argparse.ArgumentParser) -> None:
+        cmd.add_argument("--root", type=Path, default=Path("."), help="the site folder (default: here)")
+        cmd.add_argument("--drafts", action="store_true", help="include draft case studies")
+        cmd.add_argument(
+            "--as-of", type=_date, default=None, metavar="DATE",
+            help="judge approval expiry as on this date (default: today)",
+        )
+
+    b = sub.add_parser("build", help="check everything, then build the site")
+    site_args(b)
+    b.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/_site)")
+    c = sub.add_parser("check", help="check everything, write nothing")
+    site_args(c)
+    q = sub.add_parser("quotes", help="list every quote in use with its approval status")
+    site_args(q)
+    q.add_argument("--requests", type=Path, default=None, metavar="DIR",
+                   help="write one approval request per speaker into DIR")
+    n = sub.add_parser("new", help="start a new case study as a draft")
+    n.add_argument("slug", help="the file name and web address, e.g. slovak-youth-councils")
+    n.add_argument("--root", type=Path, default=Path("."), help="the site folder (default: here)")
+    return p
+
+
+def print_report(report: Report, stream: object = None) -> None:
+    out = stream or sys.stderr
+    for d in report:
+        print(d.format(), file=out)  # type: ignore[call-overload]
+
+
+def _options(args: argparse.Namespace) -> Options:
+    root = args.root
+    out = getattr(args, "out", None) or root / "_site"
+    return Options(root=root, out=out, drafts=args.drafts, as_of=args.as_of or date.today())
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    checked, report = check(_options(args))
+    print_report(report)
+    if checked is None:
+        print(f"casesite: {report.summary()}.", file=sys.stderr)
+        return EXIT_CONTENT
+    n = len(checked.site.case_studies)
+    print(f"casesite: {n} case stud{'y' if n == 1 else 'ies'} checked, {report.summary()}.")
+    return EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    options = _options(args)
+    if options.drafts and args.out is None:
+        print(
+            "casesite: drafts never go to _site/; preview them elsewhere: "
+            "casesite build --drafts --out preview",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    try:
+        check_output_folder(options.root, options.out)
+    except UnsafeOutput as exc:
+        print(f"casesite: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    result, report = build(options)
+    print_report(report)
+    if result is None:
+        print(
+            f"casesite: {report.summary()}; nothing was published "
+            f"(the previous {options.out.name}/ is unchanged).",
+            file=sys.stderr,
+        )
+        return EXIT_CONTENT
+    print(
+        f"casesite: built {result.case_studies} case stud{'y' if result.case_studies == 1 else 'ies'}"
+        f" ({result.pages} pages) into {options.out} in {result.seconds:.2f} s"
+        + (f"; {report.summary()}" if report.diagnostics else "")
+        + "."
+    )
+    return EXIT_OK
+
+
+def cmd_quotes(args: argparse.Namespace) -> int:
+    from .pipeline import quote_worklist
+    from .worklist import format_worklist, group_by_speaker, write_requests
+
+    options = _options(args)
+    checks, report = quote_worklist(options)
+    if checks is None:
+        print_report(report)
+        print(f"casesite: {report.summary()}.", file=sys.stderr)
+        return EXIT_CONTENT
+    groups = group_by_speaker(checks)
+    sys.stdout.write(format_worklist(groups))
+    if args.requests is not None:
+        for path in write_requests(groups, args.requests):
+            print(f"wrote {path}")
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .scaffold import new_case_study
+
+    return new_case_study(args.root, args.slug)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = parser()
+    args = p.parse_args(argv)
+    if args.command is None:
+        p.print_help(sys.stderr)
+        return EXIT_USAGE
+    handlers = {"build": cmd_build, "check": cmd_check, "new": cmd_new, "quotes": cmd_quotes}
+    return handlers[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""Locale-aware display of the key facts, through babel (CLDR data), never hand-written tables."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+
+import pycountry
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_interval, format_skeleton
+from babel.numbers import format_currency, format_decimal, get_currency_symbol, list_currencies
+
+from .model import Money, Period
+
+# Kosovo has no ISO 3166-1 code yet; XK is the user-assigned code the EU and CLDR use.
+_EXTRA_COUNTRIES = frozenset({"XK"})
+
+
+@lru_cache(maxsize=1)
+def country_codes() -> frozenset[str]:
+    return frozenset(c.alpha_2 for c in pycountry.countries) | _EXTRA_COUNTRIES
+
+
+@lru_cache(maxsize=1)
+def currency_codes() -> frozenset[str]:
+    return frozenset(list_currencies())
+
+
+@lru_cache(maxsize=64)
+def locale(lang: str) -> Locale:
+    return Locale.parse(lang.replace("-", "_"))
+
+
+def is_known_language(lang: str) -> bool:
+    try:
+        locale(lang)
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
+
+
+def country_name(code: str, lang: str) -> str:
+    name = locale(lang).territories.get(code)
+    return str(name) if name else code
+
+
+def country_code_for_name(name: str) -> str | None:
+    """The alpha-2 code of a country written out in English ('Hungary' -> 'HU'), if any."""
+    try:
+        found = pycountry.countries.lookup(name)
+    except LookupError:
+        return None
+    return str(found.alpha_2)
+
+
+def money(value: Money, lang: str) -> str:
+    loc = locale(lang)
+    whole = value.amount == value.amount.to_integral_value()
+    pattern = "¤#,##0" if whole else "¤#,##0.00"
+    if get_currency_symbol(value.currency, locale=loc) == value.currency:
+        pattern = pattern.replace("¤", "¤\u00a0")  # "CZK 450,000", not "CZK450,000"
+    return str(
+        format_currency(value.amount, value.currency, pattern, locale=loc, currency_digits=False)
+    )
+
+
+def number(value: Decimal, lang: str) -> str:
+    return str(format_decimal(value, locale=locale(lang)))
+
+
+def plural_category(value: Decimal, lang: str) -> str:
+    return str(locale(lang).plural_form(value))
+
+
+def month(value: date, lang: str) -> str:
+    return str(format_skeleton("yMMMM", value, locale=locale(lang)))
+
+
+def period(value: Period, lang: str) -> str:
+    if value.end is None:
+        return month(value.start, lang)
+    return str(format_interval(value.start, value.end, "yMMMM", locale=locale(lang)))
+
+
+def long_date(value: date, lang: str) -> str:
+    return str(format_date(value, "long", locale=locale(lang)))

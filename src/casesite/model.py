@@ -1,0 +1,97 @@
+"""The typed content model: frozen values built by the schema, read by every later stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+from .diagnostics import Location
+
+
+def _frozen_mapping() -> MappingProxyType[str, Any]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class Money:
+    amount: Decimal
+    currency: str  # ISO 4217, upper case
+
+
+@dataclass(frozen=True)
+class Period:
+    """A month, or a range of months (``end`` is None for a single month)."""
+
+    start: date  # first day of the month
+    end: date | None = None
+
+    @property
+    def iso(self) -> str:
+        first = f"{self.start:%Y-%m}"
+        return first if self.end is None else f"{first}/{self.end:%Y-%m}"
+
+
+@dataclass(frozen=True)
+class Image:
+    src: str  # site-relative asset path, e.g. "assets/images/x.jpg"
+    alt: str
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Partner:
+    name: str
+    url: str = ""
+    logo: str = ""  # site-relative asset path, or ""
+
+
+@dataclass(frozen=True)
+class Programme:
+    id: str
+    source: str
+    name: str
+    about: str  # plain text paragraphs, separated by blank lines
+    url: str = ""
+    logo: str = ""
+    partners: tuple[Partner, ...] = ()
+    funders: tuple[Partner, ...] = ()
+
+
+@dataclass(frozen=True)
+class Body:
+    """The Markdown body of a case study and where it starts in its file."""
+
+    text: str
+    first_line: int  # 1-based line of the file on which the body's first line stands
+
+
+@dataclass(frozen=True)
+class CaseStudy:
+    source: str  # path relative to the site root, e.g. "content/case-studies/x.md"
+    slug: str
+    title: str
+    summary: str
+    network: str
+    country: str  # ISO 3166-1 alpha-2
+    grant: Money
+    support_hours: Decimal
+    change_period: Period
+    developed_by: str
+    programme: str
+    published: date
+    lang: str
+    body: Body
+    draft: bool = False
+    updated: date | None = None
+    themes: tuple[str, ...] = ()
+    images: tuple[Image, ...] = ()
+    extra: MappingProxyType[str, Any] = field(default_factory=_frozen_mapping)
+    location: Location = field(default_factory=lambda: Location("", 1, 1))
+
+    @property
+    def url(self) -> str:
+        """Site-relative URL of the page, without a leading slash."""
+        return f"case-studies/{self.slug}/"
