@@ -9,10 +9,10 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
 from . import content, formatting
-from .yamlstrict import YamlDoc
 from .diagnostics import Diagnostic, Location, error
 from .fields import FieldReader
 from .markdown import QUOTE_ID_RE
+from .yamlstrict import YamlDoc
 
 APPROVALS_DIR = "content/approvals"
 STATUSES = ("pending", "approved", "withdrawn")
@@ -35,15 +35,22 @@ class Approval:
     case_studies: tuple[str, ...] = ()  # slugs; empty means any
     lang: str = ""
     location: Location = Location("")
-    text_location: Location = Location("")
-    status_location: Location = Location("")
-    expires_location: Location = Location("")
-    scope_location: Location = Location("")
 
 
 FIELDS = frozenset(
-    {"speaker", "organisation", "text", "status", "approved_on", "method", "expires",
-     "withdrawn_on", "scope", "lang", "note"}
+    {
+        "speaker",
+        "organisation",
+        "text",
+        "status",
+        "approved_on",
+        "method",
+        "expires",
+        "withdrawn_on",
+        "scope",
+        "lang",
+        "note",
+    }
 )
 
 
@@ -62,8 +69,12 @@ def read_approval(ident: str, doc: YamlDoc) -> tuple[Approval | None, list[Diagn
     reader.text("note", required=False, max_length=2000)
     lang = reader.text("lang", required=False) or ""
     if lang and not formatting.is_known_language(lang):
-        reader.fail("lang", "unknown-language", f"'{lang}' is not a language code casesite knows",
-                    "use a code such as en, hu, cs or en-GB")
+        reader.fail(
+            "lang",
+            "unknown-language",
+            f"'{lang}' is not a language code casesite knows",
+            "use a code such as en, hu, cs or en-GB",
+        )
     channels: tuple[str, ...] = CHANNELS
     slugs: tuple[str, ...] = ()
     scope = reader.sub("scope", {"channels", "case_studies"}, required=False)
@@ -72,25 +83,48 @@ def read_approval(ident: str, doc: YamlDoc) -> tuple[Approval | None, list[Diagn
             channels = scope.texts("channels")
             for channel in channels:
                 if channel not in CHANNELS:
-                    scope.fail("channels", "invalid-choice",
-                               f"'{channel}' is not a channel; the channels are web and pdf",
-                               "write channels: [web, pdf]")
+                    scope.fail(
+                        "channels",
+                        "invalid-choice",
+                        f"'{channel}' is not a channel; the channels are web and pdf",
+                        "write channels: [web, pdf]",
+                    )
         slugs = scope.texts("case_studies")
     if expires and approved_on and expires < approved_on:
-        reader.fail("expires", "invalid-date", f"the approval expires ({expires}) before it was "
-                    f"given ({approved_on})", "check both dates")
+        reader.fail(
+            "expires",
+            "invalid-date",
+            f"the approval expires ({expires}) before it was given ({approved_on})",
+            "check both dates",
+        )
     if not QUOTE_ID_RE.match(ident):
-        problems.append(error(doc.start, "invalid-quote-id",
-                              f"'{ident}' cannot name a quote: use lower-case letters, digits and hyphens",
-                              "rename the file, e.g. content/approvals/buzsaki-police.yml"))
+        problems.append(
+            error(
+                doc.start,
+                "invalid-quote-id",
+                f"'{ident}' cannot name a quote: use lower-case letters, digits and hyphens",
+                "rename the file, e.g. content/approvals/buzsaki-police.yml",
+            )
+        )
     if any(d.is_error for d in problems):
         return None, problems
     assert speaker and organisation and text and status and method
     return (
         Approval(
-            ident, doc.path, speaker, organisation, text, status, method, approved_on, expires,
-            withdrawn_on, channels, slugs, lang, doc.start, doc.loc("text"), doc.loc("status"),
-            doc.loc("expires"), doc.loc("scope"),
+            ident,
+            doc.path,
+            speaker,
+            organisation,
+            text,
+            status,
+            method,
+            approved_on,
+            expires,
+            withdrawn_on,
+            channels,
+            slugs,
+            lang,
+            doc.start,
         ),
         problems,
     )

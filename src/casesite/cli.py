@@ -27,16 +27,22 @@ def _date(text: str) -> date:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="casesite",
-        description="Publish case studies as a branded static site, checked before anything is written.",
+        description="Publish case studies as a branded static site, "
+        "checked before anything is written.",
     )
     p.add_argument("--version", action="version", version=f"casesite {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     def site_args(cmd: argparse.ArgumentParser) -> None:
-        cmd.add_argument("--root", type=Path, default=Path("."), help="the site folder (default: here)")
+        cmd.add_argument(
+            "--root", type=Path, default=Path("."), help="the site folder (default: here)"
+        )
         cmd.add_argument("--drafts", action="store_true", help="include draft case studies")
         cmd.add_argument(
-            "--as-of", type=_date, default=None, metavar="DATE",
+            "--as-of",
+            type=_date,
+            default=None,
+            metavar="DATE",
             help="judge approval expiry as on this date (default: today)",
         )
 
@@ -47,18 +53,22 @@ def parser() -> argparse.ArgumentParser:
     site_args(c)
     q = sub.add_parser("quotes", help="list every quote in use with its approval status")
     site_args(q)
-    q.add_argument("--requests", type=Path, default=None, metavar="DIR",
-                   help="write one approval request per speaker into DIR")
+    q.add_argument(
+        "--requests",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="write one approval request per speaker into DIR",
+    )
     n = sub.add_parser("new", help="start a new case study as a draft")
     n.add_argument("slug", help="the file name and web address, e.g. slovak-youth-councils")
     n.add_argument("--root", type=Path, default=Path("."), help="the site folder (default: here)")
     return p
 
 
-def print_report(report: Report, stream: object = None) -> None:
-    out = stream or sys.stderr
+def print_report(report: Report) -> None:
     for d in report:
-        print(d.format(), file=out)  # type: ignore[call-overload]
+        print(d.format(), file=sys.stderr)
 
 
 def _options(args: argparse.Namespace) -> Options:
@@ -102,7 +112,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         )
         return EXIT_CONTENT
     print(
-        f"casesite: built {result.case_studies} case stud{'y' if result.case_studies == 1 else 'ies'}"
+        f"casesite: built {result.case_studies} "
+        f"case stud{'y' if result.case_studies == 1 else 'ies'}"
         f" ({result.pages} pages) into {options.out} in {result.seconds:.2f} s"
         + (f"; {report.summary()}" if report.diagnostics else "")
         + "."

@@ -136,8 +136,12 @@ def load_config(root: Path, assets: frozenset[str]) -> tuple[SiteConfig | None, 
     base_url = reader.web_url("base_url", required=True)
     lang = reader.text("lang", required=False) or "en"
     if not formatting.is_known_language(lang):
-        reader.fail("lang", "unknown-language", f"'{lang}' is not a language code casesite knows",
-                    "use a code such as en, hu, cs or en-GB")
+        reader.fail(
+            "lang",
+            "unknown-language",
+            f"'{lang}' is not a language code casesite knows",
+            "use a code such as en, hu, cs or en-GB",
+        )
         lang = "en"
     default_programme = reader.text("default_programme", required=False) or ""
     licence = reader.sub("licence", {"name", "url"}, required=False)

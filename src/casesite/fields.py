@@ -135,7 +135,7 @@ class FieldReader:
                 key,
                 "wrong-type",
                 f"'{self.name(key)}' must be text, not {kind_of(value)}",
-                f"put the value in quotes: {key}: \"{value}\"",
+                f'put the value in quotes: {key}: "{value}"',
             )
             return None
         value = " ".join(value.split()) if max_length <= 500 else value.strip()
@@ -162,7 +162,10 @@ class FieldReader:
         if isinstance(value, bool) or not isinstance(value, int | float):
             hint = "write the number alone, without units or thousands separators, e.g. 20000"
             self.fail(
-                key, "wrong-type", f"'{self.name(key)}' must be a number, not {kind_of(value)}", hint
+                key,
+                "wrong-type",
+                f"'{self.name(key)}' must be a number, not {kind_of(value)}",
+                hint,
             )
             return None
         try:
@@ -202,7 +205,8 @@ class FieldReader:
             self.fail(
                 key,
                 "invalid-date",
-                f"'{self.name(key)}' must be a real calendar date written YYYY-MM-DD, not '{value}'",
+                f"'{self.name(key)}' must be a real calendar date written YYYY-MM-DD, "
+                f"not '{value}'",
                 "for example 2022-03-15",
             )
         return parsed
@@ -294,7 +298,11 @@ class FieldReader:
                 )
                 continue
             reader = FieldReader(
-                self.doc, (*self.prefix, key, index), frozenset(allowed), self.diagnostics, self.what
+                self.doc,
+                (*self.prefix, key, index),
+                frozenset(allowed),
+                self.diagnostics,
+                self.what,
             )
             reader.check_unknown()
             result = read(reader)

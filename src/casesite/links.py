@@ -42,11 +42,15 @@ def resolve_link(
         return None, error(link.location, code, message, hint)
 
     if not href.strip():
-        return refuse("empty-link", f"this {what} has no address", "write the address between ( and )")
+        return refuse(
+            "empty-link", f"this {what} has no address", "write the address between ( and )"
+        )
     try:
         parts = urlsplit(href)
     except ValueError:
-        return refuse("invalid-link", f"the {what} address '{href}' cannot be read", "check it for typos")
+        return refuse(
+            "invalid-link", f"the {what} address '{href}' cannot be read", "check it for typos"
+        )
     scheme = parts.scheme.lower()
     if scheme in ("http", "https"):
         if link.is_image:
@@ -56,11 +60,15 @@ def resolve_link(
                 "download the image into assets/images/ and link it by a relative path",
             )
         if not is_web_url(href):
-            return refuse("invalid-link", f"'{href}' is not a complete web address", "check it for typos")
+            return refuse(
+                "invalid-link", f"'{href}' is not a complete web address", "check it for typos"
+            )
         return href, None
     if scheme == "mailto" and not link.is_image:
         if "@" not in parts.path:
-            return refuse("invalid-link", f"'{href}' has no e-mail address", "write mailto:name@example.org")
+            return refuse(
+                "invalid-link", f"'{href}' has no e-mail address", "write mailto:name@example.org"
+            )
         return href, None
     if scheme:
         return refuse(
@@ -83,9 +91,13 @@ def resolve_link(
         )
     if not parts.path:  # an in-page fragment
         if link.is_image:
-            return refuse("missing-asset", f"'{href}' is not an image file", "link a file under assets/")
+            return refuse(
+                "missing-asset", f"'{href}' is not an image file", "link a file under assets/"
+            )
         if parts.fragment not in targets.fragments.get(source, frozenset()):
-            return _broken_fragment(link, parts.fragment, targets.fragments.get(source, frozenset()))
+            return _broken_fragment(
+                link, parts.fragment, targets.fragments.get(source, frozenset())
+            )
         return f"#{parts.fragment}", None
     target = posixpath.normpath(posixpath.join(posixpath.dirname(source), unquote(parts.path)))
     if target.startswith("../") or target == "..":
@@ -97,7 +109,9 @@ def resolve_link(
     fragment = f"#{parts.fragment}" if parts.fragment else ""
     if target in targets.pages and not link.is_image:
         if parts.fragment and parts.fragment not in targets.fragments.get(target, frozenset()):
-            return _broken_fragment(link, parts.fragment, targets.fragments.get(target, frozenset()))
+            return _broken_fragment(
+                link, parts.fragment, targets.fragments.get(target, frozenset())
+            )
         return relative_url(page_url, targets.pages[target]) + fragment, None
     if target in targets.assets:
         return relative_url(page_url, target) + fragment, None

@@ -76,6 +76,10 @@ class ParsedBody:
         return frozenset(h.id for h in self.headings)
 
 
+def _accept_link(url: str) -> bool:
+    return True
+
+
 def _validate_quote_info(params: str, markup: str) -> bool:
     return params.strip().split(" ", 1)[0] == "quote"
 
@@ -88,7 +92,7 @@ def markdown() -> MarkdownIt:
     md.use(anchors_plugin, min_level=1, max_level=4)
     # Every link is recorded and checked by casesite itself (links.py); markdown-it's own
     # validator would leave a refused link on the page as literal text nobody notices.
-    md.validateLink = lambda url: True
+    md.validateLink = _accept_link  # type: ignore[method-assign]
     return md
 
 
@@ -115,7 +119,9 @@ class _Locator:
     def line(self, index: int, col: int = 1) -> Location:
         return Location(self.path, self.first + index, col)
 
-    def find(self, block: list[int] | None, needles: Sequence[str], cursor: int) -> tuple[Location, int]:
+    def find(
+        self, block: list[int] | None, needles: Sequence[str], cursor: int
+    ) -> tuple[Location, int]:
         if not block:
             return self.line(0), cursor
         start, end = block
@@ -149,8 +155,12 @@ def parse_body(body: Body, path: str) -> ParsedBody:
             where = loc.line(token.map[0] if token.map else 0)
             if quote_depth:
                 problems.append(
-                    error(where, "quote-nested", "a quote block cannot stand inside another one",
-                          "close the first block with ':::' before opening the next")
+                    error(
+                        where,
+                        "quote-nested",
+                        "a quote block cannot stand inside another one",
+                        "close the first block with ':::' before opening the next",
+                    )
                 )
             quote_depth += 1
             quote_start, quote_format = token, set()
@@ -165,32 +175,47 @@ def parse_body(body: Body, path: str) -> ParsedBody:
             blockquote_depth += 1
             if quote_depth == 0 and blockquote_depth == 1:
                 text = " ".join(
-                    _plain_text(t) for t in _until_close(tokens, i, "blockquote") if t.type == "inline"
+                    _plain_text(t)
+                    for t in _until_close(tokens, i, "blockquote")
+                    if t.type == "inline"
                 )
-                paragraphs.append(Paragraph("blockquote", text, loc.line(token.map[0] if token.map else 0)))
+                paragraphs.append(
+                    Paragraph("blockquote", text, loc.line(token.map[0] if token.map else 0))
+                )
         elif token.type == "blockquote_close":
             blockquote_depth -= 1
         elif token.type == "heading_open":
             inline = tokens[i + 1]
             level = int(token.tag[1])
             where = loc.line(token.map[0] if token.map else 0)
-            headings.append(Heading(level, _plain_text(inline), str(token.attrs.get("id", "")), where))
+            headings.append(
+                Heading(level, _plain_text(inline), str(token.attrs.get("id", "")), where)
+            )
             if level == 1:
                 problems.append(
                     error(
                         where,
                         "heading-level",
-                        "a top-level heading ('# ...') in the body; the title is the page's only one",
+                        "a top-level heading ('# ...') in the body; "
+                        "the title is the page's only one",
                         "start the body's sections with '## '",
                     )
                 )
             if quote_depth:
-                problems.append(error(where, "quote-formatting", "a heading inside a quote block",
-                                      "a quote block holds only the quoted words"))
+                problems.append(
+                    error(
+                        where,
+                        "quote-formatting",
+                        "a heading inside a quote block",
+                        "a quote block holds only the quoted words",
+                    )
+                )
         elif token.type == "paragraph_open" and quote_depth == 0 and blockquote_depth == 0:
             inline = tokens[i + 1]
             paragraphs.append(
-                Paragraph("paragraph", _plain_text(inline), loc.line(token.map[0] if token.map else 0))
+                Paragraph(
+                    "paragraph", _plain_text(inline), loc.line(token.map[0] if token.map else 0)
+                )
             )
         elif token.type == "inline":
             cursor = 0
@@ -217,7 +242,12 @@ def parse_body(body: Body, path: str) -> ParsedBody:
                         )
                     )
     return ParsedBody(
-        body.text, tuple(tokens), tuple(headings), tuple(links), tuple(quotes), tuple(paragraphs),
+        body.text,
+        tuple(tokens),
+        tuple(headings),
+        tuple(links),
+        tuple(quotes),
+        tuple(paragraphs),
         tuple(problems),
     )
 
@@ -278,7 +308,9 @@ def _quote_use(
 QuoteRenderer = Callable[[QuoteUse], str]
 
 
-def render_body(parsed: ParsedBody, links: Mapping[int, str | None], quote: QuoteRenderer) -> Markup:
+def render_body(
+    parsed: ParsedBody, links: Mapping[int, str | None], quote: QuoteRenderer
+) -> Markup:
     """HTML for a parsed body: resolved links only; each quote block drawn by `quote`."""
     md = markdown()
     env: dict[str, Any] = {"links": links, "open": []}
@@ -301,7 +333,9 @@ def render_body(parsed: ParsedBody, links: Mapping[int, str | None], quote: Quot
     return Markup("".join(out))
 
 
-def _render_link_open(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+def _render_link_open(
+    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+) -> str:
     token = tokens[idx]
     url = env["links"].get(token.meta.get("link_index"))
     env["open"].append(url is not None)
@@ -312,11 +346,15 @@ def _render_link_open(self: Any, tokens: Sequence[Token], idx: int, options: Opt
     return f'<a href="{escape(url)}"{rel}>'
 
 
-def _render_link_close(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+def _render_link_close(
+    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+) -> str:
     return "</a>" if env["open"] and env["open"].pop() else ""
 
 
-def _render_image(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any) -> str:
+def _render_image(
+    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
+) -> str:
     token = tokens[idx]
     url = env["links"].get(token.meta.get("link_index"))
     alt = _plain_text(token)

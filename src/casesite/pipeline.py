@@ -95,7 +95,9 @@ def _read_case_studies(
 
 
 def _resolve_links(
-    studies: Iterable[CaseStudy], pages: Iterable[CaseStudy], bodies: Mapping[str, ParsedBody],
+    studies: Iterable[CaseStudy],
+    pages: Iterable[CaseStudy],
+    bodies: Mapping[str, ParsedBody],
     assets: frozenset[str],
 ) -> tuple[dict[str, Mapping[int, str | None]], dict[str, list[Diagnostic]]]:
     targets = LinkTargets(

@@ -103,7 +103,9 @@ class Staging:
             return
         for folder, dirs, files in os.walk(self.path):
             for name in sorted(files) + sorted(dirs):
-                os.utime(os.path.join(folder, name), (self.epoch, self.epoch), follow_symlinks=False)
+                os.utime(
+                    os.path.join(folder, name), (self.epoch, self.epoch), follow_symlinks=False
+                )
         os.utime(self.path, (self.epoch, self.epoch))
 
     def commit(self) -> None:

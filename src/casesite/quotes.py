@@ -55,7 +55,12 @@ def first_difference(a: str, b: str) -> int:
 
 
 def _excerpt(text: str, at: int, width: int = 30) -> str:
+    """Some words either side of position `at`, cut at spaces."""
     start, end = max(0, at - width), min(len(text), at + width)
+    if start > 0 and " " in text[start:at]:
+        start = text.index(" ", start) + 1
+    if end < len(text) and " " in text[at:end]:
+        end = text.rindex(" ", at, end)
     return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
 
 
@@ -174,7 +179,7 @@ def _compare(use: QuoteUse, approval: Approval, fail: Callable[..., None]) -> No
     where = _offset_location(use.text_location, use.text, source_offset)
     message = (
         f"the quote '{use.id}' differs from the words {approval.speaker} approved: "
-        f"on the page \"{_excerpt(page, at)}\", approved \"{_excerpt(approved, at)}\""
+        f'on the page "{_excerpt(page, at)}", approved "{_excerpt(approved, at)}"'
     )
     fail(
         "quote-text-differs",
@@ -194,7 +199,8 @@ def check_stray_quotations(paragraphs: Iterable[Paragraph]) -> list[Diagnostic]:
                 error(
                     p.location,
                     "unapproved-blockquote",
-                    "a '>' blockquote outside a quote block: it would publish words nobody approved",
+                    "a '>' blockquote outside a quote block: "
+                    "it would publish words nobody approved",
                     "put quotations in a quote block ('::: quote <id>' ... ':::') with an "
                     "approval record; for other text, remove the '>'",
                 )
@@ -213,16 +219,15 @@ def check_stray_quotations(paragraphs: Iterable[Paragraph]) -> list[Diagnostic]:
     return problems
 
 
-def unused_records(
-    approvals: Mapping[str, Approval], used: Iterable[str]
-) -> list[Diagnostic]:
+def unused_records(approvals: Mapping[str, Approval], used: Iterable[str]) -> list[Diagnostic]:
     seen = set(used)
     return [
         warning(
             a.location,
             "approval-unused",
             f"no case study uses the quote '{a.id}'",
-            f"add '::: quote {a.id}' to a case study, or delete {a.source} if it is no longer needed",
+            f"add '::: quote {a.id}' to a case study, "
+            f"or delete {a.source} if it is no longer needed",
         )
         for a in approvals.values()
         if a.id not in seen

@@ -63,7 +63,9 @@ def new_case_study(root: Path, slug: str, today: date | None = None) -> int:
         doc, _ = load_yaml_file(root, "content/site.yml")
         settings = doc.data if doc else {}
     programmes = sorted(p.stem for p in (root / "content" / "programmes").glob("*.yml"))
-    programme = str(settings.get("default_programme") or (programmes[0] if programmes else "my-programme"))
+    programme = str(
+        settings.get("default_programme") or (programmes[0] if programmes else "my-programme")
+    )
     day = today or date.today()
     text = TEMPLATE.format(
         title=slug.replace("-", " ").capitalize(),

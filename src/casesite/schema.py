@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePosixPath
@@ -117,7 +118,7 @@ def _grant(reader: FieldReader) -> Money | None:
     return Money(amount, currency)
 
 
-def _image(assets: frozenset[str]) -> object:
+def _image(assets: frozenset[str]) -> Callable[[FieldReader], Image | None]:
     def read(item: FieldReader) -> Image | None:
         src = item.asset("src", assets, required=True)
         alt = item.text("alt", required=True)
@@ -151,8 +152,7 @@ def read_case_study(
         reader.fail(
             "programme",
             "unknown-programme",
-            f"there is no programme '{programme}'"
-            + (f"; {suggestion}" if suggestion else ""),
+            f"there is no programme '{programme}'" + (f"; {suggestion}" if suggestion else ""),
             f"programmes are the files in content/programmes/: "
             f"{', '.join(sorted(known.programmes)) or 'none yet'}",
         )
@@ -176,7 +176,7 @@ def read_case_study(
         )
     draft = reader.boolean("draft")
     themes = reader.texts("themes")
-    images = reader.items("images", {"src", "alt", "caption"}, _image(known.assets))  # type: ignore[arg-type]
+    images = reader.items("images", {"src", "alt", "caption"}, _image(known.assets))
     extra = reader.mapping.get("extra", {})
     if not isinstance(extra, dict):
         reader.fail("extra", "wrong-type", "'extra' must be a set of 'key: value' lines")
@@ -205,7 +205,7 @@ def read_case_study(
             draft=draft,
             updated=updated,
             themes=themes,
-            images=images,  # type: ignore[arg-type]
+            images=images,
             extra=MappingProxyType(dict(extra)),
             location=Location(file.path, 1, 1),
         ),
@@ -241,7 +241,7 @@ def _slug(file: ContentFile, reader: FieldReader) -> str | None:
     return stem
 
 
-def _partner(assets: frozenset[str]) -> object:
+def _partner(assets: frozenset[str]) -> Callable[[FieldReader], Partner | None]:
     def read(item: FieldReader) -> Partner | None:
         name = item.text("name")
         url = item.web_url("url")
@@ -263,8 +263,8 @@ def read_programme(
     url = reader.web_url("url")
     logo = reader.asset("logo", assets)
     partner_fields = {"name", "url", "logo"}
-    partners = reader.items("partners", partner_fields, _partner(assets))  # type: ignore[arg-type]
-    funders = reader.items("funders", partner_fields, _partner(assets))  # type: ignore[arg-type]
+    partners = reader.items("partners", partner_fields, _partner(assets))
+    funders = reader.items("funders", partner_fields, _partner(assets))
     if not SLUG_RE.match(ident):
         problems.append(
             error(
@@ -277,6 +277,6 @@ def read_programme(
     if any(d.is_error for d in problems) or name is None or about is None:
         return None, problems
     return (
-        Programme(ident, doc.path, name, about, url, logo, partners, funders),  # type: ignore[arg-type]
+        Programme(ident, doc.path, name, about, url, logo, partners, funders),
         problems,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,7 +63,8 @@ def format_worklist(groups: list[SpeakerQuotes]) -> str:
 
 
 def _file_name(speaker: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", speaker.lower()).strip("-") or "speaker"
+    ascii_name = unicodedata.normalize("NFKD", speaker).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "speaker"
 
 
 def approval_request(group: SpeakerQuotes) -> str:
@@ -81,7 +83,7 @@ def approval_request(group: SpeakerQuotes) -> str:
         lines += [
             f"## Quotation {n} (reference: {c.use.id})",
             "",
-            f"In the case study \"{c.case_study.title}\":",
+            f'In the case study "{c.case_study.title}":',
             "",
             *(f"> {line}" if line else ">" for line in " ".join(text.split()).split("\n")),
             "",

@@ -1,0 +1,329 @@
+"""The quote approval gate: each reason a quote is refused, with its diagnostic text;
+normalisation that must pass and near-misses that must fail; records never published."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from casesite.quotes import normalise
+
+from .conftest import APPROVAL, CASE_STUDY, MiniSite, tree_digest
+
+CS = "content/case-studies/hungary.md"
+REC = "content/approvals/test-quote.yml"
+QUOTE = (
+    "With the police's proactive and supportive attitude, a new type of collaboration has emerged."
+)
+
+
+def record(old: str, new: str) -> str:
+    assert old in APPROVAL
+    return APPROVAL.replace(old, new, 1)
+
+
+def quote_text(new: str) -> str:
+    return CASE_STUDY.replace(QUOTE, new, 1)
+
+
+# (id, files, code, location, words the message must hold)
+REFUSED: list[tuple[str, dict[str, str | None], str, str, str]] = [
+    (
+        "no record",
+        {REC: None},
+        "quote-no-approval",
+        f"{CS}:20:1",
+        "the quote 'test-quote' has no approval record",
+    ),
+    (
+        "pending",
+        {REC: record("status: approved\napproved_on: 2022-02-10", "status: pending")},
+        "quote-pending",
+        f"{CS}:20:1",
+        "Robert Buzsaki has not approved the quote 'test-quote' yet",
+    ),
+    (
+        "withdrawn",
+        {REC: record("status: approved", "status: withdrawn\nwithdrawn_on: 2023-01-05")},
+        "quote-withdrawn",
+        f"{CS}:20:1",
+        "withdrew approval of the quote 'test-quote' on 2023-01-05",
+    ),
+    (
+        "expired",
+        {REC: record("method: email", "method: email\nexpires: 2022-05-31")},
+        "quote-expired",
+        f"{CS}:20:1",
+        "expired on 2022-05-31",
+    ),
+    (
+        "web not in scope",
+        {REC: record("method: email", "method: email\nscope:\n  channels: [pdf]")},
+        "quote-out-of-scope",
+        f"{CS}:20:1",
+        "is approved for pdf, not for web",
+    ),
+    (
+        "other case study only",
+        {REC: record("method: email", "method: email\nscope:\n  case_studies: [elsewhere]")},
+        "quote-out-of-scope",
+        f"{CS}:20:1",
+        "approved only for elsewhere, not for hungary",
+    ),
+    (
+        "one word changed",
+        {CS: quote_text(QUOTE.replace("supportive", "helpful"))},
+        "quote-text-differs",
+        f"{CS}:21:33",
+        'on the page "…the police\'s proactive and helpful attitude, a new type…", approved "…the police\'s proactive and supportive attitude',
+    ),
+    (
+        "dash instead of comma",
+        {CS: quote_text(QUOTE.replace("attitude,", "attitude –"))},
+        "quote-text-differs",
+        f"{CS}:21:",
+        "differs from the words Robert Buzsaki approved",
+    ),
+    (
+        "capital letter changed",
+        {CS: quote_text(QUOTE.replace("With", "with"))},
+        "quote-text-differs",
+        f"{CS}:21:1",
+        "differs",
+    ),
+    (
+        "full stop dropped",
+        {CS: quote_text(QUOTE.rstrip("."))},
+        "quote-text-differs",
+        f"{CS}:21:",
+        "differs",
+    ),
+    (
+        "emphasis added",
+        {CS: quote_text(QUOTE.replace("proactive", "*proactive*"))},
+        "quote-formatting",
+        f"{CS}:20:1",
+        "formatting the speaker did not approve: emphasis",
+    ),
+    (
+        "link added",
+        {CS: quote_text(QUOTE.replace("police's", "[police's](https://police.example/)"))},
+        "quote-formatting",
+        f"{CS}:20:1",
+        "link",
+    ),
+    (
+        "blockquote outside a quote block",
+        {CS: CASE_STUDY.replace("Workshops brought", "> Workshops brought")},
+        "unapproved-blockquote",
+        f"{CS}:26:1",
+        "blockquote outside a quote block",
+    ),
+    (
+        "the reference case study's quotation style",
+        {
+            CS: CASE_STUDY.replace(
+                "Workshops brought people together.",
+                "*“With the police’s proactive and supportive attitude, a new type of collaboration "
+                "has emerged.”*\n\n*Robert Buzsaki, Háttér Társaság*",
+            )
+        },
+        "unapproved-quotation",
+        f"{CS}:26:1",
+        "reads as a quotation",
+    ),
+    (
+        "straight-quoted paragraph",
+        {
+            CS: CASE_STUDY.replace(
+                "Workshops brought people together.", '"We did it, and we will do it again."'
+            )
+        },
+        "unapproved-quotation",
+        f"{CS}:26:1",
+        "reads as a quotation",
+    ),
+    (
+        "quote block without id",
+        {CS: CASE_STUDY.replace("::: quote test-quote", "::: quote")},
+        "quote-syntax",
+        f"{CS}:20:1",
+        "must name its approval record",
+    ),
+    (
+        "record with unknown status",
+        {REC: record("status: approved", "status: approvd")},
+        "invalid-choice",
+        f"{REC}:6:9",
+        "did you mean 'approved'?",
+    ),
+    (
+        "approved record without date",
+        {REC: record("approved_on: 2022-02-10\n", "")},
+        "missing-field",
+        f"{REC}:1:1",
+        "approved_on",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("files", "code", "where", "words"), [c[1:] for c in REFUSED], ids=[c[0] for c in REFUSED]
+)
+def test_refused_quote_fails_the_build_with_location_and_reason(
+    mini_site: Callable[..., MiniSite],
+    capsys: pytest.CaptureFixture[str],
+    files: dict[str, str | None],
+    code: str,
+    where: str,
+    words: str,
+) -> None:
+    site = mini_site()
+    assert site.run("build", "--as-of", "2022-06-01", capsys=capsys).code == 0
+    before = tree_digest(site.out)
+    site.write(dict(files))
+    result = site.run("build", "--as-of", "2022-06-01", capsys=capsys)
+    assert result.code == 1, result.err
+    lines = [ln for ln in result.err.splitlines() if f"[{code}]" in ln]
+    assert lines, result.err
+    assert lines[0].startswith(where), result.err
+    assert words in result.err
+    assert "hint:" in result.err
+    assert tree_digest(site.out) == before
+
+
+ACCEPTED = [
+    ("re-wrapped over lines", QUOTE.replace(" a new type", "\na new type")),
+    ("extra spaces", QUOTE.replace(" ", "   ")),
+    ("typographic apostrophe", QUOTE.replace("police's", "police’s")),
+    ("decomposed accents", QUOTE.replace("new", "ne\u0301w".replace("e\u0301", "e"))),
+    ("non-breaking space", QUOTE.replace("a new", "a\u00a0new")),
+]
+
+
+@pytest.mark.parametrize("text", [c[1] for c in ACCEPTED], ids=[c[0] for c in ACCEPTED])
+def test_quote_that_differs_only_in_form_builds(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    site = mini_site({CS: quote_text(text)})
+    result = site.run("build", capsys=capsys)
+    assert result.code == 0, result.err
+
+
+def test_unicode_forms_compare_equal() -> None:
+    composed, decomposed = "Háttér Társaság", "Ha\u0301tte\u0301r Ta\u0301rsasa\u0301g"
+    assert normalise(composed)[0] == normalise(decomposed)[0]
+    assert normalise("“a”  ‘b’\n c")[0] == normalise("\"a\" 'b' c")[0]
+    assert normalise("a – b")[0] != normalise("a - b")[0]  # dashes are words, not form
+
+
+def test_page_shows_approved_quote_with_attribution_from_the_record(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = mini_site({REC: record("status: approved", "lang: en-GB\nstatus: approved")})
+    assert site.run("build", capsys=capsys).code == 0
+    html = (site.out / "case-studies/hungary/index.html").read_text()
+    assert "<blockquote>" in html
+    assert "proactive and supportive attitude" in html
+    assert '<span class="quote-speaker">Robert Buzsaki</span>' in html
+    assert '<span class="quote-org">Háttér Társaság</span>' in html
+    assert 'lang="en-GB"' in html  # the quote's language differs from the page's
+
+
+def test_records_never_reach_the_output(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = mini_site(
+        {REC: record("method: email", "method: email\nnote: private phone +36 1 555 0101")}
+    )
+    assert site.run("build", capsys=capsys).code == 0
+    everything = b"".join(p.read_bytes() for p in site.out.rglob("*") if p.is_file())
+    assert b"555 0101" not in everything
+    assert b"approved_on" not in everything and b"2022-02-10" not in everything
+    assert not any("approvals" in p.as_posix() for p in site.out.rglob("*"))
+
+
+def test_expiry_soon_is_a_warning(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = mini_site({REC: record("method: email", "method: email\nexpires: 2022-06-20")})
+    result = site.run("build", "--as-of", "2022-06-01", capsys=capsys)
+    assert result.code == 0, result.err
+    assert (
+        f"{CS}:20:1: warning: the approval of the quote 'test-quote' expires on 2022-06-20, in 19 days"
+        in result.err
+    )
+
+
+def test_unused_record_is_a_warning(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = mini_site({"content/approvals/spare.yml": APPROVAL})
+    result = site.run("build", capsys=capsys)
+    assert result.code == 0
+    assert (
+        "content/approvals/spare.yml:1:1: warning: no case study uses the quote 'spare'"
+        in result.err
+    )
+
+
+DRAFT = CASE_STUDY.replace("title:", "draft: true\ntitle:").replace("test-quote", "draft-quote")
+PENDING = APPROVAL.replace("status: approved\napproved_on: 2022-02-10", "status: pending")
+
+
+def test_draft_with_pending_quote_builds_and_is_not_published(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = mini_site(
+        {"content/case-studies/draft-story.md": DRAFT, "content/approvals/draft-quote.yml": PENDING}
+    )
+    result = site.run("build", capsys=capsys)
+    assert result.code == 0, result.err
+    assert "warning: Robert Buzsaki has not approved the quote 'draft-quote' yet" in result.err
+    assert not (site.out / "case-studies/draft-story").exists()
+    everything = "".join(p.read_text() for p in site.out.rglob("*.html"))
+    assert "draft-story" not in everything
+
+    preview = site.root / "preview"
+    result = site.run("build", "--drafts", "--out", str(preview), capsys=capsys)
+    assert result.code == 0, result.err
+    page = (preview / "case-studies/draft-story/index.html").read_text()
+    assert 'class="quote quote-unapproved"' in page
+    assert "Awaiting approval" in page
+
+
+def test_drafts_never_go_to_site(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = mini_site()
+    result = site.run("build", "--drafts", capsys=capsys)
+    assert result.code == 2
+    assert "drafts never go to _site/" in result.err
+
+
+def test_quotes_worklist_and_requests(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = mini_site(
+        {
+            "content/case-studies/draft-story.md": DRAFT,
+            "content/approvals/draft-quote.yml": PENDING.replace("Robert Buzsaki", "Anna Kovács"),
+        }
+    )
+    result = site.run("quotes", "--requests", str(site.root / "requests"), capsys=capsys)
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert lines[0] == "Anna Kovács (Háttér Társaság)"  # pending first
+    assert "PENDING" in lines[1] and "draft-quote" in lines[1] and "[draft]" in lines[1]
+    assert any(line.startswith("Robert Buzsaki") for line in lines)
+    assert any("APPROVED" in line and "test-quote" in line for line in lines)
+    assert "2 quotes in use, 1 not yet publishable." in result.out
+    requests = sorted(p.name for p in (site.root / "requests").iterdir())
+    assert requests == ["anna-kovacs.md", "robert-buzsaki.md"]
+    letter = (site.root / "requests/anna-kovacs.md").read_text()
+    assert (
+        "With the police's proactive and supportive attitude, a new type of collaboration has emerged."
+        in letter
+    )
+    assert "Police and associations started working together" in letter
