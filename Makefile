@@ -14,8 +14,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n auto -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench build.py
-	$(BIN)/ruff format --check src tests bench build.py
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 check: $(STAMP)
