@@ -327,3 +327,12 @@ def test_quotes_worklist_and_requests(
         in letter
     )
     assert "Police and associations started working together" in letter
+
+
+@pytest.mark.parametrize(
+    "text", ["  a  “b”\n c ", "Ha\u0301tte\u0301r", "x\u00a0y\u2009z", "‘q’ ‚ ″ « »", "", "\n\n"]
+)
+def test_fast_comparison_agrees_with_the_located_one(text: str) -> None:
+    from casesite.quotes import comparable
+
+    assert comparable(text) == normalise(text)[0]

@@ -29,8 +29,14 @@ OPENERS = "\"'“”„‟«»‘’‚‛‹›"
 QUOTATION_RE = re.compile(rf"^\s*[{OPENERS}].*[{OPENERS}][\s.,;:!?…]*$", re.DOTALL)
 
 
+def comparable(text: str) -> str:
+    """The form in which two wordings of a quote are compared."""
+    return unicodedata.normalize("NFC", " ".join(text.split()).translate(_QUOTE_MARKS))
+
+
 def normalise(text: str) -> tuple[str, list[int]]:
-    """The comparable form of a quote, and for each of its characters the source offset."""
+    """The comparable form of a quote, and for each of its characters the source offset
+    (used only to point at a difference, so the slow, exact walk is fine)."""
     chars: list[str] = []
     offsets: list[int] = []
     pending_space = False
@@ -170,10 +176,10 @@ def check_quote(
 
 
 def _compare(use: QuoteUse, approval: Approval, fail: Callable[..., None]) -> None:
+    if comparable(use.text) == comparable(approval.text):
+        return
     page, page_offsets = normalise(use.text)
     approved, _ = normalise(approval.text)
-    if page == approved:
-        return
     at = first_difference(page, approved)
     source_offset = page_offsets[at] if at < len(page_offsets) else len(use.text.rstrip())
     where = _offset_location(use.text_location, use.text, source_offset)
