@@ -17,14 +17,69 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 COUNTRIES = ["HU", "CZ", "SK", "PL", "PT", "RO", "BG", "SI", "HR", "AT", "DE", "NO"]
 CURRENCIES = {"HU": "HUF", "CZ": "CZK", "PL": "PLN", "RO": "RON", "BG": "BGN", "NO": "NOK"}
-THEMES = ["hate crime", "policing", "youth participation", "environment", "poverty",
-          "local democracy", "minority rights", "health", "education", "housing"]
-WORDS = ("network members workshop police council municipality volunteers residents "
-         "organisation cooperation support report victims office meeting trust change "
-         "public bodies local authorities training data community advocacy policy river "
-         "food youth school health housing budget agenda partners funders evidence").split()
-NAMES = ["Anna Kovács", "Petr Novák", "Zuzana Hudáková", "Ana Ferreira", "Jan Kowalski",
-         "Ioana Popescu", "Maria Ivanova", "Luka Horvat", "Eva Gruber", "Ola Nordmann"]
+THEMES = [
+    "hate crime",
+    "policing",
+    "youth participation",
+    "environment",
+    "poverty",
+    "local democracy",
+    "minority rights",
+    "health",
+    "education",
+    "housing",
+]
+WORDS = [
+    "network",
+    "members",
+    "workshop",
+    "police",
+    "council",
+    "municipality",
+    "volunteers",
+    "residents",
+    "organisation",
+    "cooperation",
+    "support",
+    "report",
+    "victims",
+    "office",
+    "meeting",
+    "trust",
+    "change",
+    "public",
+    "bodies",
+    "local",
+    "authorities",
+    "training",
+    "data",
+    "community",
+    "advocacy",
+    "policy",
+    "river",
+    "food",
+    "youth",
+    "school",
+    "health",
+    "housing",
+    "budget",
+    "agenda",
+    "partners",
+    "funders",
+    "evidence",
+]
+NAMES = [
+    "Anna Kovács",
+    "Petr Novák",
+    "Zuzana Hudáková",
+    "Ana Ferreira",
+    "Jan Kowalski",
+    "Ioana Popescu",
+    "Maria Ivanova",
+    "Luka Horvat",
+    "Eva Gruber",
+    "Ola Nordmann",
+]
 
 
 def sentence(rng: random.Random, n: int) -> str:

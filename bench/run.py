@@ -1,0 +1,230 @@
+"""Benchmark harness: casesite against Hugo and Pelican on one generated corpus.
+
+    python bench/run.py [--sizes 1000] [--repeat 5] [--pdf-size 100] [--memory-size 5000]
+
+Runs each tool as a separate process, alternating their order, several times, and
+reports medians and ratios from the same run (these machines are noisy). The peers come
+from PyPI, pinned in bench/requirements.lock, in their own venv (make bench sets it up).
+Results go to stdout as a Markdown table and to bench/results/latest.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import corpus  # noqa: E402
+import peers  # noqa: E402
+
+BIN = Path(sys.executable).parent  # casesite
+PEERS = BIN  # hugo and pelican; --peers sets it
+
+
+@dataclass
+class Timing:
+    name: str
+    seconds: list[float] = field(default_factory=list)
+    peak_mb: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall time and peak resident memory (MB) of one process."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed in {cwd}:\n{err}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def machine() -> dict[str, str]:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+
+    def version(cmd: list[str]) -> str:
+        try:
+            return (
+                subprocess.run(cmd, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+            )
+        except (OSError, IndexError):
+            return "not installed"
+
+    return {
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "python": platform.python_version(),
+        "hugo": version([str(PEERS / "hugo"), "version"]),
+        "pelican": version([str(PEERS / "pelican"), "--version"]),
+    }
+
+
+def casesite(*args: str) -> list[str]:
+    return [str(BIN / "casesite"), "build", *args]
+
+
+def clean(site: Path) -> None:
+    for name in ("_site", ".casesite-cache"):
+        shutil.rmtree(site / name, ignore_errors=True)
+
+
+def touch_one(site: Path) -> None:
+    path = site / "content/case-studies/case-study-00001.md"
+    text = path.read_text(encoding="utf-8")
+    marker = "\n\nEdited for the benchmark."
+    path.write_text(text.replace(marker, "") if marker in text else text + marker, encoding="utf-8")
+
+
+def measure(
+    name: str, repeat: int, before: Callable[[], None], cmd: list[str], cwd: Path
+) -> Timing:
+    timing = Timing(name)
+    for _ in range(repeat):
+        before()
+        seconds, peak = run(cmd, cwd)
+        timing.seconds.append(seconds)
+        timing.peak_mb.append(peak)
+    return timing
+
+
+def html_comparison(n: int, repeat: int, work: Path) -> dict[str, Timing]:
+    site = corpus.generate(work / f"casesite-{n}", n)
+    hugo = peers.make_hugo(site, work / f"hugo-{n}")
+    pelican = peers.make_pelican(site, work / f"pelican-{n}")
+    timings = {k: Timing(k) for k in ("casesite", "hugo", "pelican")}
+    jobs = {
+        "casesite": (lambda: clean(site), casesite("--no-pdf"), site),
+        "hugo": (
+            lambda: shutil.rmtree(hugo / "public", ignore_errors=True),
+            [str(PEERS / "hugo"), "--quiet", "-d", "public"],
+            hugo,
+        ),
+        "pelican": (
+            lambda: shutil.rmtree(pelican / "output", ignore_errors=True),
+            [str(PEERS / "pelican"), "-q", "-s", "pelicanconf.py", "-o", "output", "content"],
+            pelican,
+        ),
+    }
+    order = list(jobs)
+    for i in range(repeat):
+        for name in order[i % 3 :] + order[: i % 3]:  # rotate who goes first
+            before, cmd, cwd = jobs[name]
+            before()
+            seconds, peak = run(cmd, cwd)
+            timings[name].seconds.append(seconds)
+            timings[name].peak_mb.append(peak)
+    return timings
+
+
+def incremental(n: int, repeat: int, work: Path, pdf: bool) -> dict[str, Timing]:
+    site = corpus.generate(work / f"incremental-{n}", n)
+    flags = [] if pdf else ["--no-pdf"]
+    label = "with PDFs" if pdf else "HTML only"
+    cold = measure(f"cold build, {label}", repeat, lambda: clean(site), casesite(*flags), site)
+    run(casesite(*flags), site)
+    same = measure(
+        f"rebuild, nothing changed, {label}", repeat, lambda: None, casesite(*flags), site
+    )
+    one = measure(
+        f"rebuild, one case study changed, {label}",
+        repeat,
+        lambda: touch_one(site),
+        casesite(*flags),
+        site,
+    )
+    return {"cold": cold, "same": same, "one": one}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    p.add_argument("--size", type=int, default=1000, help="case studies for the HTML comparison")
+    p.add_argument("--repeat", type=int, default=5)
+    p.add_argument(
+        "--pdf-size", type=int, default=100, help="case studies for the PDF rebuilds (0: skip)"
+    )
+    p.add_argument(
+        "--memory-size", type=int, default=5000, help="case studies for peak memory (0: skip)"
+    )
+    p.add_argument(
+        "--peers", type=Path, default=BIN, help="folder with the hugo and pelican commands"
+    )
+    args = p.parse_args()
+    global PEERS
+    PEERS = args.peers.resolve()
+    results: dict[str, object] = {"machine": machine()}
+    with tempfile.TemporaryDirectory(prefix="casesite-bench-") as tmp:
+        work = Path(tmp)
+        html = html_comparison(args.size, args.repeat, work)
+        cs, hugo, pel = html["casesite"].median, html["hugo"].median, html["pelican"].median
+        results["html"] = {k: asdict(v) | {"median": v.median} for k, v in html.items()}
+        print(f"## HTML-only build, {args.size} case studies (median of {args.repeat})\n")
+        print("| tool | median s | ratio to Hugo | peak MB |\n|---|---|---|---|")
+        for name, t in html.items():
+            print(f"| {name} | {t.median:.2f} | {t.median / hugo:.2f} | {max(t.peak_mb):.0f} |")
+        print(
+            f"\ncasesite is {pel / cs:.2f}x as fast as Pelican "
+            f"and takes {cs / hugo:.2f}x Hugo's time.\n"
+        )
+        for pdf, size in ((False, args.size), (True, args.pdf_size)):
+            if size <= 0:
+                continue
+            inc = incremental(size, args.repeat, work, pdf)
+            results[f"incremental_{'pdf' if pdf else 'html'}"] = {
+                k: asdict(v) | {"median": v.median} for k, v in inc.items()
+            }
+            cold = inc["cold"].median
+            print(f"## Rebuilds, {size} case studies, {'with PDFs' if pdf else 'HTML only'}\n")
+            print("| build | median s | share of cold |\n|---|---|---|")
+            for t in inc.values():
+                print(f"| {t.name} | {t.median:.2f} | {t.median / cold:.0%} |")
+            print()
+        if args.memory_size > 0:
+            site = corpus.generate(work / f"memory-{args.memory_size}", args.memory_size)
+            seconds, peak = run(casesite("--no-pdf"), site)
+            results["memory"] = {"size": args.memory_size, "seconds": seconds, "peak_mb": peak}
+            print(f"## Peak memory, {args.memory_size} case studies, HTML only\n")
+            print(f"{peak:.0f} MB peak resident memory, {seconds:.1f} s.\n")
+    print("Machine: " + ", ".join(f"{k} {v}" for k, v in results["machine"].items()))  # type: ignore[union-attr]
+    out = HERE / "results/latest.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+
+
+if __name__ == "__main__":
+    resource.setrlimit(resource.RLIMIT_NOFILE, resource.getrlimit(resource.RLIMIT_NOFILE))
+    main()
