@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from types import MappingProxyType
 
-from . import content, formatting
+from . import formatting
 from .diagnostics import Diagnostic, Location, error
 from .fields import FieldReader
 from .markdown import QUOTE_ID_RE
-from .yamlstrict import YamlDoc
+from .yamlstrict import YamlDoc, load_yaml
 
 APPROVALS_DIR = "content/approvals"
 STATUSES = ("pending", "approved", "withdrawn")
@@ -130,20 +130,15 @@ def read_approval(ident: str, doc: YamlDoc) -> tuple[Approval | None, list[Diagn
     )
 
 
-def load_approvals(root: Path) -> tuple[Mapping[str, Approval], frozenset[str], list[Diagnostic]]:
-    """Valid records by id, the ids of every record file (valid or not), and the problems."""
-    problems: list[Diagnostic] = []
-    paths, found = content.list_dir(root, APPROVALS_DIR, (".yml",))
-    problems.extend(found)
-    records: dict[str, Approval] = {}
-    for rel in paths:
-        doc, found = content.load_yaml_file(root, rel)
-        problems.extend(found)
-        if doc is None:
-            continue
-        record, found = read_approval(PurePosixPath(rel).stem, doc)
-        problems.extend(found)
-        if record is not None:
-            records[record.id] = record
-    ids = frozenset(PurePosixPath(p).stem for p in paths)
-    return MappingProxyType(dict(sorted(records.items()))), ids, problems
+def read_approval_text(rel: str, text: str) -> tuple[Approval | None, list[Diagnostic]]:
+    """One record file's text, parsed and validated."""
+    doc, problems = load_yaml(text, rel, first_line=1)
+    if doc is None:
+        return None, problems
+    record, found = read_approval(PurePosixPath(rel).stem, doc)
+    return record, problems + found
+
+
+def collect(records: Iterable[Approval]) -> Mapping[str, Approval]:
+    """The valid records by id, in sorted order."""
+    return MappingProxyType({r.id: r for r in sorted(records, key=lambda r: r.id)})

@@ -63,8 +63,12 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class ParsedBody:
+    """A parsed body: what the checks need, and its HTML with the link targets and quote
+    blocks left as holes (`template`), so a body is parsed once and can be cached or sent
+    to another process as plain values."""
+
     source: str
-    tokens: tuple[Token, ...]
+    template: str
     headings: tuple[Heading, ...]
     links: tuple[LinkUse, ...]
     quotes: tuple[QuoteUse, ...]
@@ -243,7 +247,7 @@ def parse_body(body: Body, path: str) -> ParsedBody:
                     )
     return ParsedBody(
         body.text,
-        tuple(tokens),
+        _template(md, tokens),
         tuple(headings),
         tuple(links),
         tuple(quotes),
@@ -307,60 +311,77 @@ def _quote_use(
 
 QuoteRenderer = Callable[[QuoteUse], str]
 
+# Holes in a body's template. markdown-it turns NUL into U+FFFD (CommonMark), so no text of
+# an author's can contain one; the markers survive HTML escaping unchanged.
+_LINK_HOLE = "\x00L{}\x00"
+_QUOTE_HOLE = "\x00Q\x00"
+_HOLE_RE = re.compile("\x00(L(\\d+)|Q)\x00")
 
-def render_body(
-    parsed: ParsedBody, links: Mapping[int, str | None], quote: QuoteRenderer
-) -> Markup:
-    """HTML for a parsed body: resolved links only; each quote block drawn by `quote`."""
-    md = markdown()
-    env: dict[str, Any] = {"links": links, "open": []}
+
+def _template(md: MarkdownIt, tokens: Sequence[Token]) -> str:
+    """The body's HTML with a hole for each link target and for each quote block."""
+    env: dict[str, Any] = {}
     out: list[str] = []
     pending: list[Token] = []
-    quotes = iter(parsed.quotes)
     depth = 0
-    for token in parsed.tokens:
+    for token in tokens:
         if token.type == "container_quote_open":
             if depth == 0:
                 out.append(md.renderer.render(pending, md.options, env))
                 pending = []
-                out.append(quote(next(quotes)))
+                out.append(_QUOTE_HOLE)
             depth += 1
         elif token.type == "container_quote_close":
             depth -= 1
         elif depth == 0:
             pending.append(token)
     out.append(md.renderer.render(pending, md.options, env))
-    return Markup("".join(out))
+    return "".join(out)
+
+
+def render_body(
+    parsed: ParsedBody, links: Mapping[int, str | None], quote: QuoteRenderer
+) -> Markup:
+    """HTML for a parsed body: resolved links only; each quote block drawn by `quote`.
+
+    Only a body whose every link resolved is rendered (an unresolved link is an error
+    that stops the build), so each hole gets a URL."""
+    quotes = iter(parsed.quotes)
+
+    def fill(m: re.Match[str]) -> str:
+        if m.group(2) is None:
+            return quote(next(quotes))
+        url = links.get(int(m.group(2)))
+        if url is None:
+            raise ValueError(f"{parsed.source}: link {m.group(2)} was not resolved")
+        return str(escape(url))
+
+    return Markup(_HOLE_RE.sub(fill, parsed.template))
 
 
 def _render_link_open(
     self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
 ) -> str:
     token = tokens[idx]
-    url = env["links"].get(token.meta.get("link_index"))
-    env["open"].append(url is not None)
-    if url is None:
-        return ""
-    external = url.startswith(("http://", "https://"))
+    href = str(token.attrs.get("href", ""))
+    external = href.startswith(("http://", "https://"))  # kept as written when resolved
     rel = ' rel="noopener noreferrer"' if external else ""
-    return f'<a href="{escape(url)}"{rel}>'
+    return f'<a href="{_LINK_HOLE.format(token.meta.get("link_index"))}"{rel}>'
 
 
 def _render_link_close(
     self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
 ) -> str:
-    return "</a>" if env["open"] and env["open"].pop() else ""
+    return "</a>"
 
 
 def _render_image(
     self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Any
 ) -> str:
     token = tokens[idx]
-    url = env["links"].get(token.meta.get("link_index"))
-    alt = _plain_text(token)
-    if url is None:
-        return str(escape(alt))
-    return f'<img src="{escape(url)}" alt="{escape(alt)}" loading="lazy" decoding="async">'
+    src = _LINK_HOLE.format(token.meta.get("link_index"))
+    alt = escape(_plain_text(token))
+    return f'<img src="{src}" alt="{alt}" loading="lazy" decoding="async">'
 
 
 def _install_rules() -> None:

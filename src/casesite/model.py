@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copyreg
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -9,6 +11,21 @@ from types import MappingProxyType
 from typing import Any
 
 from .diagnostics import Location
+
+
+def read_only(d: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(d)
+
+
+def _reduce_mapping(
+    m: MappingProxyType[Any, Any],
+) -> tuple[Callable[[dict[Any, Any]], MappingProxyType[Any, Any]], tuple[dict[Any, Any]]]:
+    return read_only, (dict(m),)
+
+
+# Model values cross process boundaries and the parse cache as pickles; a read-only
+# mapping pickles as the dict it wraps, and comes back read-only.
+copyreg.pickle(MappingProxyType, _reduce_mapping)
 
 
 def _frozen_mapping() -> MappingProxyType[str, Any]:

@@ -7,9 +7,13 @@ folder is removed and the previous output stays exactly as it was.
 from __future__ import annotations
 
 import ctypes
+import hashlib
+import json
 import os
 import shutil
+import stat
 import tempfile
+from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 
@@ -51,16 +55,33 @@ def _exchange(a: Path, b: Path) -> bool:
     return bool(renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0)
 
 
-class Staging:
-    """A fresh folder beside `out` that becomes `out` on commit()."""
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
-    def __init__(self, out: Path, epoch: int | None = None) -> None:
+
+class Staging:
+    """A fresh folder beside `out` that becomes `out` on commit().
+
+    `previous` maps each file of the current output to the digest of its bytes and its
+    modification time, as the last build left them (kept in the build cache): a file whose
+    new bytes have the same digest, and which nobody has touched since, is hard-linked
+    from the current output instead of written again. A rebuild so writes only what
+    changed, while the staging folder still holds the whole site."""
+
+    def __init__(
+        self,
+        out: Path,
+        epoch: int | None = None,
+        previous: Mapping[str, tuple[str, int]] | None = None,
+    ) -> None:
         self.out = out.absolute()
         self.out.parent.mkdir(parents=True, exist_ok=True)
         self.path = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.staging-", dir=self.out.parent))
         self.path.chmod(0o755)
         self.epoch = epoch
-        self.written: set[str] = set()
+        self.previous = dict(previous or {}) if (self.out / MARKER).is_file() else {}
+        self.written: dict[str, str] = {}  # rel -> digest of its bytes
+        self.reused = 0
         self.write_bytes(MARKER, MARKER_TEXT.encode())
 
     def __enter__(self) -> Staging:
@@ -76,19 +97,43 @@ class Staging:
         pure = PurePosixPath(rel)
         if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in rel:
             raise ValueError(f"refusing to write outside the output folder: {rel!r}")
-        path = self.path.joinpath(*pure.parts)
-        if not path.resolve().is_relative_to(self.path.resolve()):
-            raise ValueError(f"refusing to write outside the output folder: {rel!r}")
-        return path
+        # The staging folder is new and only this build writes into it, so no part of the
+        # path can be a symbolic link: a relative path without '..' stays inside.
+        return self.path.joinpath(*pure.parts)
 
     def write_bytes(self, rel: str, data: bytes) -> None:
         path = self.target(rel)
         if rel in self.written:
             raise ValueError(f"two outputs would be written to {rel}")
-        self.written.add(rel)
+        self.written[rel] = found = digest(data)
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
+        before = self.previous.get(rel)
+        if before is not None and before[0] == found and self._link(rel, path, before[1]):
+            return
         path.write_bytes(data)
         path.chmod(0o644)
+
+    def _link(self, rel: str, path: Path, mtime_ns: int) -> bool:
+        """Hard-link the current output's copy of an unchanged file (a plain file, not a
+        link, untouched since the last build) into the staging folder."""
+        old = self.out.joinpath(*PurePosixPath(rel).parts)
+        try:
+            info = os.lstat(old)
+            if not stat.S_ISREG(info.st_mode) or info.st_mtime_ns != mtime_ns:
+                return False
+            os.link(old, path, follow_symlinks=False)
+        except OSError:
+            return False
+        self.reused += 1
+        return True
+
+    def claim(self, written: Iterable[tuple[str, str]]) -> None:
+        """Record files written by worker processes (forked copies of this object)."""
+        for rel, found in written:
+            if rel in self.written:
+                raise ValueError(f"two outputs would be written to {rel}")
+            self.written[rel] = found
+            self.reused += self.previous.get(rel, ("", 0))[0] == found
 
     def write_text(self, rel: str, text: str) -> None:
         self.write_bytes(rel, text.encode("utf-8"))
@@ -103,9 +148,11 @@ class Staging:
             return
         for folder, dirs, files in os.walk(self.path):
             for name in sorted(files) + sorted(dirs):
-                os.utime(
-                    os.path.join(folder, name), (self.epoch, self.epoch), follow_symlinks=False
-                )
+                path = os.path.join(folder, name)
+                # A hard-linked file is shared with the current output: touch it only when
+                # its time differs (its bytes are the same either way).
+                if os.lstat(path).st_mtime != self.epoch:
+                    os.utime(path, (self.epoch, self.epoch), follow_symlinks=False)
         os.utime(self.path, (self.epoch, self.epoch))
 
     def commit(self) -> None:
@@ -121,3 +168,44 @@ class Staging:
         os.rename(self.out, old / "site")
         os.rename(self.path, self.out)
         shutil.rmtree(old)
+
+
+def manifest(out: Path, written: Mapping[str, str]) -> dict[str, tuple[str, int]]:
+    """Each file of a just-published output: the digest of its bytes and its mtime."""
+    found: dict[str, tuple[str, int]] = {}
+    for rel, digest_ in sorted(written.items()):
+        try:
+            found[rel] = (digest_, os.lstat(out.joinpath(*PurePosixPath(rel).parts)).st_mtime_ns)
+        except OSError:
+            continue
+    return found
+
+
+def manifest_path(cache: Path, out: Path) -> Path:
+    """Where the build cache keeps the manifest of one output folder."""
+    name = hashlib.blake2b(os.fsencode(out.absolute()), digest_size=8).hexdigest()
+    return cache / "outputs" / f"{name}.json"
+
+
+def load_manifest(path: Path) -> dict[str, tuple[str, int]]:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {
+        str(k): (str(v[0]), int(v[1]))
+        for k, v in data.items()
+        if isinstance(v, list) and len(v) == 2 and isinstance(v[1], int)
+    }
+
+
+def save_manifest(path: Path, entries: Mapping[str, tuple[str, int]]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}")
+        temporary.write_text(json.dumps(entries, sort_keys=True), "utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass  # without it the next build writes every file again

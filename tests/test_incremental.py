@@ -1,0 +1,137 @@
+"""Incremental builds: a rebuild reuses what did not change and its output is byte for byte
+the output of a full build with no cache at all."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+
+import pytest
+
+from .conftest import CASE_STUDY, MiniSite, tree_digest
+
+CS = "content/case-studies/hungary.md"
+SECOND = CASE_STUDY.replace("title: Police and associations", "title: Teachers and parents")
+
+# Each change an author makes, as the files it writes (None deletes a file).
+CHANGES: dict[str, Callable[[MiniSite], dict[str, str | None]]] = {
+    "body edited": lambda s: {CS: CASE_STUDY.replace("met at workshops", "met at six workshops")},
+    "title edited": lambda s: {CS: CASE_STUDY.replace("started working", "began working")},
+    "case study added": lambda s: {"content/case-studies/czechia.md": SECOND},
+    "case study removed": lambda s: {"content/case-studies/second.md": None},
+    "approval changed": lambda s: {
+        "content/approvals/test-quote.yml": (s.root / "content/approvals/test-quote.yml")
+        .read_text()
+        .replace("Háttér Társaság", "Hatter Society")
+    },
+    "site settings changed": lambda s: {
+        "content/site.yml": (s.root / "content/site.yml")
+        .read_text()
+        .replace("Test stories", "Stories")
+    },
+    "layout changed": lambda s: {
+        "layouts/case-study.html": (s.root / "layouts/case-study.html")
+        .read_text()
+        .replace("</article>", "</article><!-- changed -->", 1)
+    },
+    "asset changed": lambda s: {
+        "assets/site.css": (s.root / "assets/site.css").read_text() + "\n/* changed */\n"
+    },
+}
+
+
+def _build(site: MiniSite, *args: str) -> str:
+    run = site.run_process("build", *args)
+    assert run.code == 0, run.err
+    return run.out
+
+
+def _unchanged(out: str) -> int:
+    found = re.search(r"(\d+) files unchanged", out)
+    return int(found.group(1)) if found else 0
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_rebuild_after_a_change_equals_a_full_build(
+    change: str, mini_site: Callable[..., MiniSite]
+) -> None:
+    site = mini_site({"content/case-studies/second.md": SECOND.replace("hungary", "second")})
+    _build(site)
+    site.write(CHANGES[change](site))
+    _build(site)
+    _build(site, "--no-cache", "--out", "full")
+    assert tree_digest(site.root / "_site") == tree_digest(site.root / "full")
+
+
+def test_nothing_changed_writes_nothing(mini_site: Callable[..., MiniSite]) -> None:
+    site = mini_site()
+    first = _build(site)
+    assert _unchanged(first) == 0
+    out = site.root / "_site"
+    inodes = {p: p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    second = _build(site)
+    assert _unchanged(second) == len(inodes)  # every file linked, none written
+    assert {p: p.stat().st_ino for p in out.rglob("*") if p.is_file()} == inodes
+
+
+def test_one_edit_rewrites_only_what_shows_it(mini_site: Callable[..., MiniSite]) -> None:
+    site = mini_site({"content/case-studies/second.md": SECOND})
+    html_only = ("--no-pdf", "--no-search")  # a brief and the search index show it too
+    _build(site, *html_only)
+    files = sum(1 for p in (site.root / "_site").rglob("*") if p.is_file())
+    site.write({CS: CASE_STUDY.replace("met at workshops", "met at six workshops")})
+    # The body shows on its own page only: every other file is reused.
+    assert _unchanged(_build(site, *html_only)) == files - 1
+
+
+def test_a_hand_edited_output_file_is_written_again(mini_site: Callable[..., MiniSite]) -> None:
+    site = mini_site()
+    _build(site)
+    page = site.root / "_site/index.html"
+    original = page.read_bytes()
+    page.write_bytes(original.replace(b"Test stories", b"Edited by hand"))
+    _build(site)
+    assert page.read_bytes() == original
+
+
+def test_a_damaged_cache_is_ignored(mini_site: Callable[..., MiniSite]) -> None:
+    site = mini_site()
+    _build(site)
+    cache = site.root / ".casesite-cache"
+    for path in cache.rglob("*"):
+        if path.is_file():
+            path.write_bytes(b"\x80garbage")
+    site.write({CS: CASE_STUDY.replace("met at workshops", "met at six workshops")})
+    _build(site)
+    _build(site, "--no-cache", "--out", "full")
+    assert tree_digest(site.root / "_site") == tree_digest(site.root / "full")
+
+
+def test_worker_processes_give_the_same_site(mini_site: Callable[..., MiniSite]) -> None:
+    many = {
+        f"content/case-studies/story-{i:02d}.md": CASE_STUDY.replace(
+            "title: Police", f"title: Story {i:02d} - police"
+        )
+        for i in range(12)
+    }
+    site = mini_site(many)
+    _build(site, "--jobs", "1", "--no-cache", "--out", "one")
+    _build(site, "--jobs", "2", "--no-cache", "--out", "two")
+    assert tree_digest(site.root / "one") == tree_digest(site.root / "two")
+
+
+def test_check_leaves_no_cache_behind(mini_site: Callable[..., MiniSite]) -> None:
+    site = mini_site()
+    run = site.run_process("check")
+    assert run.code == 0, run.err
+    assert not (site.root / ".casesite-cache").exists()
+
+
+def test_a_cached_error_is_still_reported(mini_site: Callable[..., MiniSite]) -> None:
+    site = mini_site({CS: CASE_STUDY.replace("country: HU", "country: XX")})
+    for _ in range(2):  # the second time from the cache
+        run = site.run_process("build")
+        assert run.code == 1
+        assert f"{CS}:5:10: error" in run.err, run.err
+    assert os.listdir(site.root / "content")  # nothing else disturbed
