@@ -1,0 +1,99 @@
+"""The last stage before the swap: files made from the whole built site, then its checks.
+
+Runs on the staging folder after every page (and PDF) is written: the data exports, the
+feed, the sitemap and robots.txt; then every internal link is checked and Pagefind indexes
+the pages. Any problem is an error and the staging folder is thrown away.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from . import exports
+from .diagnostics import Diagnostic
+from .facets import FOLDERS, site_facets
+from .feeds import FEED_PATH, SITEMAP_PATH, SitemapEntry, atom_feed, latest, robots_txt, sitemap
+from .feeds import last_changed as changed
+from .linkcheck import PageOrigin, check_links
+from .model import CaseStudy
+from .pipeline import Checked
+from .publish import Staging
+from .reader import NOT_FOUND_PATH, SEARCH_URL, pdf_path
+from .search import index_into
+
+ROBOTS_PATH = "robots.txt"
+
+
+def page_origins(checked: Checked, pages: list[str]) -> dict[str, PageOrigin]:
+    """Which layout (and case study) each HTML page of the build came from."""
+    by_url = {cs.url: cs for cs in checked.site.case_studies}
+    facet_folders = {folder + "/" for folder in FOLDERS.values()}
+    origins: dict[str, PageOrigin] = {}
+    for page in pages:
+        url = page.removesuffix("index.html")
+        if page == "index.html":
+            origins[page] = PageOrigin("layouts/index.html", "the index page")
+        elif page == NOT_FOUND_PATH:
+            origins[page] = PageOrigin("layouts/404.html", "the page for missing addresses")
+        elif url == SEARCH_URL:
+            origins[page] = PageOrigin("layouts/search.html", "the search page")
+        elif url in by_url:
+            origins[page] = PageOrigin("layouts/case-study.html", by_url[url].source)
+        elif any(url.startswith(folder) for folder in facet_folders):
+            origins[page] = PageOrigin("layouts/facet.html", f"the page {url}")
+    return origins
+
+
+def _html_pages(folder: Path) -> list[str]:
+    return sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*.html")
+        if p.is_file() and not p.relative_to(folder).as_posix().startswith("pagefind/")
+    )
+
+
+def sitemap_entries(checked: Checked, pages: list[str]) -> list[SitemapEntry]:
+    """Every page a reader may land on (not the 404 page), with its last change."""
+    site = checked.site
+    lastmod: dict[str, date | None] = {cs.url: changed(cs) for cs in site.case_studies}
+    facets = site_facets(site)
+    for facet in facets.all():
+        lastmod[facet.url] = latest(facet.case_studies)
+    newest = latest(site.case_studies)
+    entries = []
+    for page in pages:
+        if page == NOT_FOUND_PATH or not page.endswith("index.html"):
+            continue
+        url = page.removesuffix("index.html")
+        entries.append(SitemapEntry(url, lastmod.get(url, newest)))
+    return entries
+
+
+def finish_site(
+    checked: Checked, staging: Staging, pdf: bool, search: bool = True, root: Path | None = None
+) -> list[Diagnostic]:
+    """Exports, feed, sitemap and robots.txt; then every internal link is checked (a broken
+    one is reported at the line of its layout under `root`); then Pagefind indexes the
+    pages, unless `search` is False (a preview indexes on request)."""
+    site = checked.site
+    config = site.config
+    folder = staging.path
+
+    def pdf_url(cs: CaseStudy) -> str:
+        return config.base_url + pdf_path(cs) if (folder / pdf_path(cs)).is_file() else ""
+
+    table = exports.rows(site, pdf_url)
+    staging.write_text(exports.JSON_PATH, exports.to_json(site, table))
+    staging.write_text(exports.CSV_PATH, exports.to_csv(table))
+    staging.write_bytes(FEED_PATH, atom_feed(site))
+    pages = _html_pages(folder)
+    staging.write_bytes(SITEMAP_PATH, sitemap(config.base_url, sitemap_entries(checked, pages)))
+    staging.write_text(ROBOTS_PATH, robots_txt(config.base_url))
+
+    # Without PDFs in this build (a preview renders them on demand), their links stand.
+    on_demand = frozenset() if pdf else frozenset(pdf_path(cs) for cs in site.case_studies)
+    problems = check_links(folder, config.base_url, page_origins(checked, pages), on_demand, root)
+    if problems:
+        return problems
+    return index_into(staging, config.lang) if search else []

@@ -1,0 +1,295 @@
+"""Every internal link and #fragment of the built site must resolve.
+
+Runs over the staging folder after every page is written and before the swap, so a layout
+that links to a page, asset or heading that does not exist stops the build. The diagnostic
+names the layout and the page (or case study) it was rendering.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from bisect import bisect_right
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from html import unescape
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .diagnostics import Diagnostic, Location, error
+
+# Attributes that make the browser fetch or navigate to an address.
+LINK_ATTRS: Mapping[str, tuple[str, ...]] = {
+    "a": ("href",),
+    "area": ("href",),
+    "link": ("href",),
+    "img": ("src",),
+    "script": ("src",),
+    "source": ("src",),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "iframe": ("src",),
+    "form": ("action",),
+}
+# Meta tags whose content is an address on this site.
+META_URLS = frozenset({"og:url", "og:image", "twitter:image", "citation_pdf_url"})
+SKIPPED_FOLDERS = ("pagefind/",)
+
+
+@dataclass(frozen=True)
+class PageOrigin:
+    layout: str  # "layouts/case-study.html"
+    subject: str  # "content/case-studies/x.md", "the index page"
+
+
+@dataclass(frozen=True)
+class Reference:
+    tag: str
+    attr: str
+    value: str
+    line: int
+
+
+# The pages are casesite's own output, so a scanner of tags and attributes is enough, and
+# about five times as fast as html.parser (tests/test_reader.py checks they agree).
+# Comments and the text of raw-text elements are blanked first (same length, so offsets
+# and lines stay true): a "<a href" inside them is not a link.
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_RAW_TEXT = re.compile(r"(<(script|style|textarea|title)\b[^>]*>)(.*?)(</\2\s*>)", re.S | re.I)
+_TAG = re.compile(
+    r"<([a-zA-Z][a-zA-Z0-9-]*)"
+    r"((?:\s+[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?)*)\s*/?>"
+)
+# Where a tag that matters may start: one that can hold an address, or any tag with an id.
+# Most tags are neither, and are skipped without a look at their attributes.
+_CANDIDATE = re.compile(
+    r"<(?:(?:a|area|link|img|script|source|video|audio|iframe|form|meta)[\s/>]"
+    r"|[a-zA-Z][a-zA-Z0-9-]*\s[^<>]*?\bid\s*=)",
+    re.I,
+)
+_ATTR = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'>]+)))?")
+_NOT_NEWLINE = re.compile(r"[^\n]")
+_NEWLINE = re.compile(r"\n")
+
+
+def _blank(text: str) -> str:
+    return _NOT_NEWLINE.sub(" ", text)
+
+
+def scan(html: str) -> tuple[frozenset[str], tuple[Reference, ...]]:
+    """The ids of a page and its references to addresses, with their lines."""
+    html = _COMMENT.sub(lambda m: _blank(m.group(0)), html)
+    html = _RAW_TEXT.sub(lambda m: m.group(1) + _blank(m.group(3)) + m.group(4), html)
+    newlines = [m.start() for m in _NEWLINE.finditer(html)]
+    ids: set[str] = set()
+    refs: list[Reference] = []
+    for candidate in _CANDIDATE.finditer(html):
+        tag_match = _TAG.match(html, candidate.start())
+        if tag_match is None:
+            continue
+        tag = tag_match.group(1).lower()
+        if tag not in LINK_ATTRS and tag != "meta" and "id" not in tag_match.group(2).lower():
+            continue  # no address and no id: most tags
+        values: dict[str, str] = {}
+        for attr in _ATTR.finditer(tag_match.group(2)):
+            value = next((v for v in attr.group(2, 3, 4) if v is not None), None)
+            if value is not None:
+                values.setdefault(attr.group(1).lower(), unescape(value))
+        if "id" in values:
+            ids.add(values["id"])
+        if tag == "a" and "name" in values:
+            ids.add(values["name"])
+        wanted = LINK_ATTRS.get(tag, ())
+        is_meta = tag == "meta" and values.get("property", values.get("name", "")) in META_URLS
+        if not (is_meta or any(a in values for a in wanted)):
+            continue
+        line = bisect_right(newlines, tag_match.start()) + 1
+        refs.extend(Reference(tag, a, values[a], line) for a in wanted if a in values)
+        if is_meta:
+            refs.append(Reference(tag, "content", values.get("content", ""), line))
+    return frozenset(ids), tuple(refs)
+
+
+@dataclass(frozen=True)
+class Page:
+    ids: frozenset[str]
+    refs: tuple[Reference, ...]
+
+
+def _pages(folder: Path) -> dict[str, Page]:
+    """Every page of the built site, scanned. (In one process: sending the scanned links
+    back from worker processes costs more than scanning them.)"""
+    pages: dict[str, Page] = {}
+    for path in sorted(folder.rglob("*.html")):
+        rel = path.relative_to(folder).as_posix()
+        if rel.startswith(SKIPPED_FOLDERS) or not path.is_file():
+            continue
+        ids, refs = scan(path.read_text("utf-8", errors="replace"))
+        pages[rel] = Page(ids, refs)
+    return pages
+
+
+def _target(
+    page: str, value: str, base_url: str
+) -> tuple[str | None, str, str | None]:  # (path, fragment, problem)
+    """Where a reference leads on this site: a path relative to the site root, or None for
+    an address elsewhere; or a problem."""
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        return None, "", "cannot be read as an address"
+    scheme = parts.scheme.lower()
+    base = urlsplit(base_url)
+    if scheme in ("http", "https"):
+        if not value.startswith(base_url):
+            return None, "", None  # another website
+        return unquote(urlsplit(value[len(base_url) :]).path), parts.fragment, None
+    if scheme in ("mailto", "tel"):
+        return None, "", None
+    if scheme:
+        return None, "", f"uses '{scheme}:', which a layout may not link to"
+    if parts.netloc or value.startswith("//"):
+        return None, "", "leaves out the https: at the start"
+    path = unquote(parts.path)
+    if path.startswith("/"):
+        if not path.startswith(base.path):
+            return None, "", f"starts with '/' but is not under the site's path {base.path}"
+        return path[len(base.path) :], parts.fragment, None
+    if not path:
+        return page, parts.fragment, None
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+    if joined == ".." or joined.startswith("../"):
+        return None, "", "leads outside the site's folder"
+    if joined == ".":
+        joined = ""
+    if path.endswith("/") and joined:
+        joined += "/"
+    return joined, parts.fragment, None
+
+
+def _resolve(
+    path: str, folder: Path, pages: Mapping[str, Page], on_demand: frozenset[str]
+) -> str | None:
+    """The output file a site path names ("" and "x/" are folders with an index.html)."""
+    if path in on_demand:
+        return path
+    candidates = [path + "index.html"] if path == "" or path.endswith("/") else [path]
+    if path and not path.endswith("/"):
+        candidates.append(path + "/index.html")
+    for candidate in candidates:
+        if candidate in pages or (folder / candidate).is_file():
+            return candidate
+    return None
+
+
+def broken_links(
+    folder: Path, base_url: str, on_demand: frozenset[str] = frozenset()
+) -> Iterator[tuple[str, Reference, str]]:
+    """(page, reference, what is wrong) for every internal reference that does not resolve.
+    `on_demand` names files that are served although this build did not write them."""
+    pages = _pages(folder)
+    # Pages in one folder share most of their links (the header, the footer, the assets):
+    # each address is worked out once per folder.
+    targets: dict[tuple[str, str], tuple[str | None, str, str | None]] = {}
+    resolved: dict[str, str | None] = {}
+    for page, info in pages.items():
+        folder_of_page = posixpath.dirname(page)
+        for ref in info.refs:
+            if not ref.value or ref.value.startswith("#"):
+                path, fragment, problem = _target(page, ref.value, base_url)
+            else:
+                key = (folder_of_page, ref.value)
+                if key not in targets:
+                    targets[key] = _target(page, ref.value, base_url)
+                path, fragment, problem = targets[key]
+            if problem is not None:
+                yield page, ref, problem
+                continue
+            if path is None:
+                continue
+            if path not in resolved:
+                resolved[path] = _resolve(path, folder, pages, on_demand)
+            found = resolved[path]
+            if found is None:
+                yield page, ref, "leads to a file that is not in the built site"
+                continue
+            if (
+                fragment
+                and fragment != "top"
+                and found in pages
+                and (fragment not in pages[found].ids)
+            ):
+                yield page, ref, f"names #{fragment}, but {found} has no element with that id"
+
+
+def _subject(origins: Mapping[str, PageOrigin], page: str) -> str:
+    origin = origins.get(page)
+    return origin.subject if origin else page
+
+
+def _needles(value: str, base_url: str) -> list[str]:
+    """Text a layout may have written the reference as: the value itself, the value
+    without the leading ../ that {{ root }} adds, without the base URL, or its #fragment."""
+    needles = [value]
+    tail = value
+    while tail.startswith(("../", "./")):
+        tail = tail[3:] if tail.startswith("../") else tail[2:]
+    if value.startswith(base_url):
+        tail = value[len(base_url) :]
+    if tail and tail != value:
+        needles.append(tail)
+    if "#" in value and not value.startswith("#"):
+        needles.append("#" + value.split("#", 1)[1])
+    return needles
+
+
+def locate(value: str, base_url: str, root: Path, first: str) -> Location | None:
+    """The line of a layout that wrote `value`: searched in the page's own layout first,
+    then in every other layout; None when no layout has it as written text."""
+    folder = root / "layouts"
+    others = sorted(p.relative_to(root).as_posix() for p in folder.rglob("*.html") if p.is_file())
+    files = [first, *(f for f in others if f != first)]
+    texts: dict[str, str] = {}
+    for needle in _needles(value, base_url):
+        for rel in files:
+            if rel not in texts:
+                path = root / rel
+                texts[rel] = path.read_text("utf-8", errors="replace") if path.is_file() else ""
+            at = texts[rel].find(needle)
+            if at >= 0:
+                line = texts[rel].count("\n", 0, at) + 1
+                return Location(rel, line, at - (texts[rel].rfind("\n", 0, at) + 1) + 1)
+    return None
+
+
+def check_links(
+    folder: Path,
+    base_url: str,
+    origins: Mapping[str, PageOrigin],
+    on_demand: frozenset[str] = frozenset(),
+    root: Path | None = None,
+) -> list[Diagnostic]:
+    """One diagnostic per broken address and the layout line that wrote it (found in
+    `root`/layouts when given), naming the built pages it was found on."""
+    # One error per layout line: the same link on many pages (or at other depths) is one fix.
+    found: dict[tuple[Location, str], list[tuple[str, Reference, str]]] = {}
+    for page, ref, problem in broken_links(folder, base_url, on_demand):
+        origin = origins.get(page, PageOrigin("layouts", page))
+        where = locate(ref.value, base_url, root, origin.layout) if root else None
+        key = (where, "") if where else (Location(origin.layout), f"{ref.value} {problem}")
+        found.setdefault(key, []).append((page, ref, problem))
+    problems = []
+    for (location, _), hits in sorted(found.items()):
+        _, ref, problem = hits[0]
+        pages = [f"{page} line {r.line} ({_subject(origins, page)})" for page, r, _ in hits]
+        shown = ", ".join(pages[:3]) + (f" and {len(pages) - 3} more" if len(pages) > 3 else "")
+        problems.append(
+            error(
+                location,
+                "broken-internal-link",
+                f"the address '{ref.value}' {problem}; found on {shown}",
+                "in a layout, link to pages of the site with {{ root }} and the page's "
+                "address (e.g. {{ root }}search/), and to headings by an id the page has",
+            )
+        )
+    return problems

@@ -1,0 +1,124 @@
+"""The Pagefind boundary: index the staging folder before it is swapped in.
+
+Pagefind's binary comes inside the `pagefind-bin` wheel (no download at run time). A
+missing or failing indexer is a located build error, never a silent skip: the search page
+would otherwise be published without an index. CASESITE_PAGEFIND names another binary
+(tests use it to simulate a broken indexer).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .diagnostics import Diagnostic, Location, error
+from .publish import Staging
+
+SEARCH_LAYOUT = "layouts/search.html"
+OUTPUT_SUBDIR = "pagefind"
+TIMEOUT_SECONDS = 300
+# Pagefind's ready-made interfaces; the search page uses its API (pagefind.js) only, so
+# these are not published (about 420 KB).
+UNUSED_FILES = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+)
+HINT = (
+    "Pagefind is installed with casesite's dependencies: "
+    ".venv/bin/python -m pip install --require-hashes -r requirements.lock"
+)
+
+
+def find_pagefind() -> Path | None:
+    override = os.environ.get("CASESITE_PAGEFIND", "").strip()
+    if override:
+        return Path(override)
+    try:
+        import pagefind_bin
+    except ImportError:
+        return None
+    try:
+        return Path(pagefind_bin.get_executable())
+    except (FileNotFoundError, OSError):
+        return None
+
+
+def _problem(message: str, hint: str = HINT) -> Diagnostic:
+    return error(Location(SEARCH_LAYOUT), "search-index", message, hint)
+
+
+def index_site(folder: Path, lang: str, bundle: Path | None = None) -> list[Diagnostic]:
+    """Run Pagefind over the built pages in `folder`, writing the search bundle to `bundle`
+    (default: `folder`/pagefind); diagnostics when it cannot."""
+    bundle = bundle or folder / OUTPUT_SUBDIR
+    binary = find_pagefind()
+    if binary is None or not binary.is_file():
+        where = f" at {binary}" if binary else ""
+        return [_problem(f"the search indexer (Pagefind) was not found{where}")]
+    language = lang.replace("_", "-").split("-")[0].lower() or "en"
+    command = [
+        str(binary),
+        "--site",
+        str(folder),
+        "--output-path",
+        str(bundle),
+        # One index for the whole site, so the search page finds case studies in every language.
+        "--force-language",
+        language,
+        "--silent",
+    ]
+    try:
+        proc = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_SECONDS,
+            env={**os.environ, "NO_COLOR": "1"},
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        return [_problem(f"the search indexer (Pagefind) could not be run: {exc}")]
+    if proc.returncode != 0:
+        said = " ".join((proc.stderr or proc.stdout).split())[:500] or "no message"
+        return [
+            _problem(
+                f"the search indexer (Pagefind) failed with exit code {proc.returncode}: {said}",
+                "check the layouts' data-pagefind-* attributes; " + HINT,
+            )
+        ]
+    if not (bundle / "pagefind.js").is_file():
+        return [_problem("the search indexer (Pagefind) ran but wrote no search bundle")]
+    for name in UNUSED_FILES:
+        (bundle / name).unlink(missing_ok=True)
+    _normalise_modes(bundle)
+    return []
+
+
+def index_into(staging: Staging, lang: str) -> list[Diagnostic]:
+    """Index the staging folder's pages and add the bundle to it through the staging
+    folder's own writes (so an unchanged file of it is reused like any other)."""
+    with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=staging.path.parent) as scratch:
+        bundle = Path(scratch) / OUTPUT_SUBDIR
+        problems = index_site(staging.path, lang, bundle)
+        if problems:
+            return problems
+        for path in sorted(bundle.rglob("*")):
+            if path.is_file() and not path.is_symlink():
+                rel = path.relative_to(bundle).as_posix()
+                staging.write_bytes(f"{OUTPUT_SUBDIR}/{rel}", path.read_bytes())
+    return []
+
+
+def _normalise_modes(bundle: Path) -> None:
+    """The same file modes as every other output, whatever the umask."""
+    bundle.chmod(0o755)
+    for path in sorted(bundle.rglob("*")):
+        if not path.is_symlink():
+            path.chmod(0o755 if path.is_dir() else 0o644)

@@ -1,0 +1,184 @@
+// The reader's site in a real browser: Debian's Chromium driven by playwright-core.
+//
+// node tests/browser/check.mjs CONFIG.json   prints one JSON object with every finding.
+// CONFIG: {chromium, root (the site's address, ending in /), pages: {name: path},
+//          search: {word, expect, country}, filter: {kind, key, expect}, screenshots (a folder or "")}
+// The Python tests (tests/test_browser.py) build the site, serve it on 127.0.0.1, run this
+// once and assert on the findings; this script only observes and reports.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { AxeBuilder } from "@axe-core/playwright";
+import { chromium } from "playwright-core";
+
+const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
+const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
+const url = (path) => new URL(path, config.root).href;
+
+const browser = await chromium.launch({
+  executablePath: config.chromium,
+  headless: true,
+  // playwright-core starts every launch with a fresh, temporary user-data-dir.
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+});
+const out = { axe: {}, overflow320: {}, search: {}, filter: {}, keyboard: {}, print: {}, errors: [] };
+
+async function newPage(width = 1280, height = 900) {
+  const context = await browser.newContext({ viewport: { width, height } });
+  const page = await context.newPage();
+  page.on("pageerror", (e) => out.errors.push(`${page.url()}: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") out.errors.push(`${page.url()}: console: ${m.text()}`);
+  });
+  // Nothing may be fetched from another site.
+  await page.route(/^(?!http:\/\/127\.0\.0\.1[:/]).*/, (route) => {
+    out.errors.push(`request to another site: ${route.request().url()}`);
+    return route.abort();
+  });
+  return { context, page };
+}
+
+async function shot(page, name) {
+  if (config.screenshots) await page.screenshot({ path: join(config.screenshots, `${name}.png`), fullPage: true });
+}
+
+async function waitForResults(page) {
+  await page.waitForFunction(() => {
+    const status = document.getElementById("search-status");
+    return status && status.textContent && !/…|\.\.\./.test(status.textContent);
+  }, null, { timeout: 15000 });
+}
+
+async function searchFor(page, query) {
+  await page.goto(url(config.pages.search));
+  await page.waitForFunction(() => document.getElementById("search-notice").hidden, null, { timeout: 15000 });
+  await page.fill("#search-q", query);
+  await page.press("#search-q", "Enter");
+  await waitForResults(page);
+  return page.$$eval("#search-results a", (links) => links.map((a) => new URL(a.href).pathname));
+}
+
+try {
+  // 1. axe on every page type (the search page with results shown).
+  for (const [name, path] of Object.entries(config.pages)) {
+    const { context, page } = await newPage();
+    await page.goto(url(path));
+    if (name === "search") {
+      await page.goto(url(`${path}?q=${encodeURIComponent(config.search.word)}`));
+      await waitForResults(page);
+    }
+    const result = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+    out.axe[name] = result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
+    }));
+    await shot(page, `${name}-1280`);
+    await context.close();
+  }
+
+  // 2. 320 px wide: nothing scrolls sideways.
+  for (const [name, path] of Object.entries(config.pages)) {
+    const { context, page } = await newPage(320, 700);
+    await page.goto(url(path));
+    await page.evaluate(() => document.fonts.ready);
+    out.overflow320[name] = await page.evaluate(() => {
+      const doc = document.documentElement;
+      return { scrollWidth: doc.scrollWidth, clientWidth: doc.clientWidth };
+    });
+    if (name === "index" || name === "case_study") await shot(page, `${name}-320`);
+    await context.close();
+  }
+  for (const name of ["index", "case_study"]) {
+    const { context, page } = await newPage(390, 844);
+    await page.goto(url(config.pages[name]));
+    await shot(page, `${name}-390`);
+    await context.close();
+  }
+
+  // 3. Search: a word of the body, then the same word narrowed by a country filter that
+  //    excludes it, then a filter with no words; and the header's search form.
+  {
+    const { context, page } = await newPage();
+    out.search.found = await searchFor(page, config.search.word);
+    out.search.status = await page.textContent("#search-status");
+    await shot(page, "search-results");
+    await page.selectOption("#search-country", config.search.other_country);
+    await waitForResults(page);
+    out.search.other_country = await page.$$eval("#search-results a", (ls) => ls.map((a) => new URL(a.href).pathname));
+    await page.fill("#search-q", "");
+    await page.selectOption("#search-country", config.search.country);
+    await waitForResults(page);
+    out.search.country_only = await page.$$eval("#search-results a", (ls) => ls.map((a) => new URL(a.href).pathname));
+    out.search.address = new URL(page.url()).search;
+    await page.goto(url(config.pages.index));
+    await page.fill("#site-search-q", config.search.word);
+    await page.press("#site-search-q", "Enter");
+    await page.waitForURL(/search\/\?q=/);
+    await waitForResults(page);
+    out.search.from_header = await page.$$eval("#search-results a", (ls) => ls.map((a) => new URL(a.href).pathname));
+    await context.close();
+  }
+
+  // 4. Filters on the index narrow the list in place.
+  {
+    const { context, page } = await newPage();
+    await page.goto(url(config.pages.index));
+    const visible = () => page.$$eval(".cards__item", (items) =>
+      items.filter((i) => !i.hidden && i.offsetParent !== null).map((i) => i.querySelector("a").getAttribute("href")));
+    out.filter.form_shown = await page.isVisible("#filters");
+    out.filter.before = await visible();
+    await page.selectOption(`#filter-${config.filter.kind}`, config.filter.key);
+    out.filter.after = await visible();
+    out.filter.count_text = await page.textContent("#listing-count");
+    out.filter.address = new URL(page.url()).search;
+    await shot(page, "index-filtered");
+    await page.click("#filters button[type=reset]");
+    await page.waitForTimeout(50);
+    out.filter.reset = await visible();
+    await page.goto(url(`${config.pages.index}?${config.filter.kind}=${config.filter.key}`));
+    out.filter.from_address = await visible();
+    await context.close();
+  }
+
+  // 5. Keyboard: the skip link is the first Tab stop and moves focus to <main>.
+  {
+    const { context, page } = await newPage();
+    for (const name of ["index", "case_study"]) {
+      await page.goto(url(config.pages[name]));
+      await page.keyboard.press("Tab");
+      await page.waitForTimeout(300); // the skip link slides in
+      const first = await page.evaluate(() => ({
+        className: document.activeElement.className,
+        href: document.activeElement.getAttribute("href"),
+        visible: document.activeElement.getBoundingClientRect().top >= 0,
+      }));
+      await page.keyboard.press("Enter");
+      const after = await page.evaluate(() => document.activeElement.id);
+      out.keyboard[name] = { first, after };
+    }
+    await context.close();
+  }
+
+  // 6. Print: the case study prints without the site's controls and without overflow.
+  {
+    const { context, page } = await newPage(794, 1123);
+    await page.goto(url(config.pages.case_study));
+    await page.emulateMedia({ media: "print" });
+    out.print = await page.evaluate(() => ({
+      hidden: [".site-search", ".skip-link", ".facts__pdf", ".site-footer__links"].map((s) => {
+        const el = document.querySelector(s);
+        return !el || getComputedStyle(el).display === "none";
+      }),
+      scrollWidth: document.documentElement.scrollWidth,
+      clientWidth: document.documentElement.clientWidth,
+      bodyText: document.querySelector(".cs-body").innerText.length,
+    }));
+    await context.close();
+  }
+} catch (error) {
+  out.errors.push(`check.mjs stopped: ${error && error.stack ? error.stack : error}`);
+} finally {
+  await browser.close();
+}
+process.stdout.write(`${JSON.stringify(out, null, 1)}\n`);
