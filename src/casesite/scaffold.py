@@ -12,7 +12,7 @@ from .fields import SLUG_RE
 TEMPLATE = """\
 ---
 # A new case study. Replace each value, then remove 'draft: true' to publish it.
-# Every field is explained in the README ("Writing a case study").
+# Every field is explained in docs/authoring.md ("Writing a case study").
 title: {title}  # the headline: what changed, in one sentence
 summary: >-  # one or two plain sentences for lists, feeds and search results
   Say in one or two sentences what changed and for whom.
@@ -82,7 +82,11 @@ def new_case_study(root: Path, slug: str, today: date | None = None) -> int:
     print(f"casesite: wrote {rel}, a draft.")
     print("Next:")
     print(f"  1. open {rel} and replace each value (the comments say what goes where);")
-    print("  2. run 'casesite check' and fix what it reports;")
-    print("  3. preview with 'casesite build --drafts --out preview' and open preview/index.html;")
-    print("  4. when every quote is approved, remove 'draft: true' and commit.")
+    print(
+        "  2. preview it with 'casesite serve --drafts' and open "
+        f"http://127.0.0.1:8000/case-studies/{slug}/ (it reloads as you save, and shows "
+        "any errors on the page);"
+    )
+    print("  3. record each quote in content/approvals/ and get it approved;")
+    print("  4. run 'casesite check', then remove 'draft: true' and commit.")
     return 0
