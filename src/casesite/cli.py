@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from .pipeline import Options, build, check
 from .publish import UnsafeOutput, check_output_folder
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("build", "check", "new", "quotes")
+COMMANDS = ("build", "check", "new", "quotes", "serve")
 
 
 def _date(text: str) -> date:
@@ -49,6 +50,27 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="check everything, then build the site")
     site_args(b)
     b.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/_site)")
+    b.add_argument(
+        "--no-pdf", action="store_true", help="HTML only: no PDF briefs (quicker; no PDF links)"
+    )
+    b.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=0,
+        metavar="N",
+        help="processes for parsing, pages and PDF briefs (default: one per core, on sites "
+        "large enough to gain from more than one)",
+    )
+    b.add_argument(
+        "--no-search",
+        action="store_true",
+        help="leave out the search index (quicker; the search page then finds nothing)",
+    )
+    b.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="ignore and leave alone .casesite-cache/ (parse, render and write everything afresh)",
+    )
     c = sub.add_parser("check", help="check everything, write nothing")
     site_args(c)
     q = sub.add_parser("quotes", help="list every quote in use with its approval status")
@@ -63,7 +85,24 @@ def parser() -> argparse.ArgumentParser:
     n = sub.add_parser("new", help="start a new case study as a draft")
     n.add_argument("slug", help="the file name and web address, e.g. slovak-youth-councils")
     n.add_argument("--root", type=Path, default=Path("."), help="the site folder (default: here)")
+    s = sub.add_parser("serve", help="preview on http://127.0.0.1:PORT/, rebuilt as you save")
+    site_args(s)
+    s.add_argument(
+        "--port", type=_port, default=8000, help="port on 127.0.0.1 (default 8000; 0: any free)"
+    )
     return p
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of processes (1 or more)")
+    return int(text)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number (0 to 65535)")
+    return int(text)
 
 
 def print_report(report: Report) -> None:
@@ -74,11 +113,21 @@ def print_report(report: Report) -> None:
 def _options(args: argparse.Namespace) -> Options:
     root = args.root
     out = getattr(args, "out", None) or root / "_site"
-    return Options(root=root, out=out, drafts=args.drafts, as_of=args.as_of or date.today())
+    return Options(
+        root=root,
+        out=out,
+        drafts=args.drafts,
+        as_of=args.as_of or date.today(),
+        # PDF briefs are built unless --no-pdf; check, quotes and serve judge quotes for them too.
+        pdf=not getattr(args, "no_pdf", False),
+        jobs=getattr(args, "jobs", 0),
+        cache="off" if getattr(args, "no_cache", False) else "write",
+        search=not getattr(args, "no_search", False),
+    )
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    checked, report = check(_options(args))
+    checked, report = check(replace(_options(args), cache="read"))  # writes nothing
     print_report(report)
     if checked is None:
         print(f"casesite: {report.summary()}.", file=sys.stderr)
@@ -115,6 +164,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         f"casesite: built {result.case_studies} "
         f"case stud{'y' if result.case_studies == 1 else 'ies'}"
         f" ({result.pages} pages) into {options.out} in {result.seconds:.2f} s"
+        + (f", {result.reused} files unchanged" if result.reused else "")
         + (f"; {report.summary()}" if report.diagnostics else "")
         + "."
     )
@@ -125,7 +175,7 @@ def cmd_quotes(args: argparse.Namespace) -> int:
     from .pipeline import quote_worklist
     from .worklist import format_worklist, group_by_speaker, write_requests
 
-    options = _options(args)
+    options = replace(_options(args), cache="read")
     checks, report = quote_worklist(options)
     if checks is None:
         print_report(report)
@@ -145,13 +195,25 @@ def cmd_new(args: argparse.Namespace) -> int:
     return new_case_study(args.root, args.slug)
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .devserver import serve
+
+    return serve(_options(args), args.port, follow_today=args.as_of is None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     p = parser()
     args = p.parse_args(argv)
     if args.command is None:
         p.print_help(sys.stderr)
         return EXIT_USAGE
-    handlers = {"build": cmd_build, "check": cmd_check, "new": cmd_new, "quotes": cmd_quotes}
+    handlers = {
+        "build": cmd_build,
+        "check": cmd_check,
+        "new": cmd_new,
+        "quotes": cmd_quotes,
+        "serve": cmd_serve,
+    }
     return handlers[args.command](args)
 
 

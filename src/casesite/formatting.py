@@ -10,6 +10,7 @@ import pycountry
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_interval, format_skeleton
 from babel.numbers import format_currency, format_decimal, get_currency_symbol, list_currencies
+from babel.units import format_unit
 
 from .model import Money, Period
 
@@ -85,3 +86,12 @@ def period(value: Period, lang: str) -> str:
 
 def long_date(value: date, lang: str) -> str:
     return str(format_date(value, "long", locale=locale(lang)))
+
+
+def file_size(size: int, lang: str) -> str:
+    """A download's size as people read it: '180 kB', '1.2 MB' (decimal units, CLDR names)."""
+    if size < 999_500:
+        kb = Decimal(max(1, round(size / 1000)))
+        return str(format_unit(kb, "digital-kilobyte", "short", locale=locale(lang)))
+    mb = (Decimal(size) / Decimal(1_000_000)).quantize(Decimal("0.1"))
+    return str(format_unit(mb, "digital-megabyte", "short", locale=locale(lang)))

@@ -46,3 +46,15 @@ class Translator:
             category = formatting.plural_category(Decimal(str(count)), self.lang)
             entry = entry.get(category, entry.get("other", ""))
         return str(entry).format(**values)
+
+    def forms(self, key: str, **values: object) -> dict[str, str]:
+        """Every plural form of a string, filled in, for a script that picks one at run time
+        (with Intl.PluralRules); a string without plural forms gives {"other": ...}."""
+        entry = _table(self.lang).get(key)
+        if entry is None:
+            entry = _table(FALLBACK).get(key)
+        if entry is None:
+            raise KeyError(f"no interface string '{key}' in translations/{FALLBACK}.json")
+        if isinstance(entry, dict):
+            return {str(k): str(v).format(**values) for k, v in sorted(entry.items())}
+        return {"other": str(entry).format(**values)}

@@ -7,23 +7,30 @@ until every check has passed.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from . import content, schema
-from .approvals import Approval, load_approvals
+from .analysis import CACHE_DIR, Context, FileCache, analyse_files
+from .approvals import Approval, collect
 from .assets import list_assets
 from .config import SiteConfig, load_config
 from .diagnostics import Diagnostic, Location, Report, Severity, error
 from .links import LinkTargets, resolve_link
-from .markdown import ParsedBody, parse_body
-from .model import Body, CaseStudy, Programme
+from .markdown import ParsedBody
+from .model import CaseStudy, Programme
 from .quotes import QuoteCheck, check_quote, check_stray_quotations, unused_records
 from .site import Site, assemble
+
+if TYPE_CHECKING:
+    from .ondemand import BriefsOnRequest
+    from .pdf_build import Briefs
 
 PROGRAMMES_DIR = "content/programmes"
 
@@ -35,6 +42,22 @@ class Options:
     drafts: bool = False
     as_of: date = field(default_factory=date.today)
     pdf: bool = False
+    jobs: int = 0  # processes for per-file work, pages and PDF briefs; 0: one per core
+    cache: str = "write"  # the build cache, .casesite-cache/: "write", "read" or "off"
+    # `casesite serve`: HTML only; the PDF briefs and the search index are made on request.
+    preview: bool = False
+    search: bool = True  # the Pagefind index (casesite build --no-search leaves it out)
+
+    @property
+    def workers(self) -> int:
+        """Processes for per-file work and pages: the dev server, which runs threads, never
+        forks (a fork copies only the calling thread, and any lock another one holds)."""
+        return 1 if self.preview else self.jobs
+
+    @property
+    def file_cache(self) -> FileCache:
+        path = self.root / CACHE_DIR / "files.pickle" if self.cache != "off" else None
+        return FileCache(path, write=self.cache == "write")
 
     @property
     def channels(self) -> tuple[str, ...]:
@@ -72,26 +95,6 @@ def _load_programmes(
         if programme is not None:
             programmes[programme.id] = programme
     return programmes, problems
-
-
-def _read_case_studies(
-    root: Path, config: SiteConfig, known: schema.Known, drafts: bool
-) -> tuple[list[CaseStudy], list[content.ContentFile], list[Diagnostic]]:
-    """The valid case studies, the files that are not valid, and the problems."""
-    problems: list[Diagnostic] = []
-    files, found = content.load_case_studies(root)
-    problems.extend(found)
-    studies: list[CaseStudy] = []
-    invalid: list[content.ContentFile] = []
-    for file in files:
-        cs, found = schema.read_case_study(file, config, known)
-        soften = file.front.data.get("draft") is True and not drafts
-        problems.extend(as_warning(d) if soften else d for d in found)
-        if cs is not None:
-            studies.append(cs)
-        else:
-            invalid.append(file)
-    return studies, invalid, problems
 
 
 def _resolve_links(
@@ -198,12 +201,19 @@ def analyse(options: Options) -> Analysis:
     # A programme whose file has errors is still known by name: its own errors say what is wrong.
     programme_files, _ = content.list_dir(root, PROGRAMMES_DIR, (".yml",))
     known = schema.Known(frozenset(PurePosixPath(p).stem for p in programme_files), assets)
-    studies, invalid, found = _read_case_studies(
-        root, config or FALLBACK_CONFIG, known, options.drafts
-    )
+    context = Context(config or FALLBACK_CONFIG, known)
+    analysed, found = analyse_files(root, context, options.workers, options.file_cache)
     report.extend(found)
-    approvals, _, found = load_approvals(root)
-    report.extend(found)
+    files = analysed.files
+    studies: list[CaseStudy] = []
+    for f in files:
+        soften = f.draft and not options.drafts
+        report.extend(as_warning(d) if soften else d for d in f.problems)
+        if f.case_study is not None:
+            studies.append(f.case_study)
+    for r in analysed.records:
+        report.extend(r.problems)
+    approvals = collect(r.approval for r in analysed.records if r.approval is not None)
     if config is None:
         return empty
     site, found = assemble(config, programmes, studies, assets, options.drafts)
@@ -211,7 +221,7 @@ def analyse(options: Options) -> Analysis:
 
     # Every case study is checked; a draft that is not being built reports warnings only,
     # and a draft's quote problems are never errors (its preview marks them instead).
-    bodies = {cs.source: parse_body(cs.body, cs.source) for cs in studies}
+    bodies = {f.rel: f.body for f in files if f.case_study is not None and f.body is not None}
     links, link_problems = _resolve_links(studies, site.case_studies, bodies, assets)
     quotes = check_quotes(studies, bodies, approvals, options.as_of, options.channels)
     for cs in studies:
@@ -222,7 +232,7 @@ def analyse(options: Options) -> Analysis:
         for q in quotes[cs.source]:
             report.extend(as_warning(d) if cs.draft else d for d in q.problems)
     # A quote in a file with front-matter errors still counts as a use of its record.
-    other = [parse_body(Body(f.body, f.body_line), f.path) for f in invalid]
+    other = [f.body for f in files if f.case_study is None and f.body is not None]
     used = (u.id for b in (*bodies.values(), *other) for u in b.quotes)
     report.extend(unused_records(approvals, used))
     return Analysis(site, tuple(studies), bodies, links, quotes, report)
@@ -238,10 +248,12 @@ class BuildResult:
     pages: int
     case_studies: int
     seconds: float
+    reused: int = 0  # output files unchanged since the last build (linked, not written)
 
 
 def build(options: Options) -> tuple[BuildResult | None, Report]:
-    from .publish import Staging
+    from .finish import finish_site
+    from .publish import Staging, load_manifest, manifest, manifest_path, save_manifest
     from .render import TemplateProblem
     from .write_site import write_site
 
@@ -249,11 +261,49 @@ def build(options: Options) -> tuple[BuildResult | None, Report]:
     checked, report = check(options)
     if checked is None:
         return None, report
-    with Staging(options.out, source_date_epoch()) as staging:
+    briefs: Briefs | BriefsOnRequest | None = None
+    if options.pdf and options.preview:
+        from .ondemand import BriefsOnRequest
+
+        briefs = BriefsOnRequest()
+    elif options.pdf:  # before the pages, which show each brief's size and page count
+        from .pdf_build import make_briefs
+
+        briefs, found = make_briefs(
+            checked,
+            options.root,
+            options.jobs,
+            sys.stderr,
+            prune=not options.drafts,
+            cache=options.cache,
+        )
+        report.extend(found)
+        if briefs is None:
+            return None, report
+    outputs = manifest_path(options.root / CACHE_DIR, options.out)
+    # A preview's temporary folder is new each session: nothing to reuse or remember.
+    keep = options.cache == "write" and not options.preview
+    previous = load_manifest(outputs) if keep else {}
+    with Staging(options.out, source_date_epoch(), previous) as staging:
         try:
-            pages = write_site(checked, options.root, staging)
+            pages = write_site(checked, options.root, staging, briefs, options.workers)
         except TemplateProblem as problem:
             report.add(problem.diagnostic)
             return None, report
+        # Exports, feed, sitemap; then the link check and the search index, on the whole site.
+        pdf_written = options.pdf and not options.preview
+        finished = finish_site(
+            checked,
+            staging,
+            pdf_written,
+            search=options.search and not options.preview,
+            root=options.root,
+        )
+        if finished:
+            report.extend(finished)
+            return None, report
         staging.commit()
-    return BuildResult(pages, len(checked.site.case_studies), time.perf_counter() - started), report
+    if keep:
+        save_manifest(outputs, manifest(options.out, staging.written))
+    seconds = time.perf_counter() - started
+    return BuildResult(pages, len(checked.site.case_studies), seconds, staging.reused), report

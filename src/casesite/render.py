@@ -20,22 +20,37 @@ class TemplateProblem(Exception):
     """A layout failed; carries the diagnostic to report."""
 
     def __init__(self, diagnostic: Diagnostic) -> None:
-        super().__init__(diagnostic.message)
+        super().__init__(diagnostic)  # as its only argument, so it pickles across processes
         self.diagnostic = diagnostic
+
+    def __str__(self) -> str:
+        return self.diagnostic.message
+
+
+_ENVIRONMENTS: dict[Path, jinja2.Environment] = {}
 
 
 def make_environment(root: Path) -> jinja2.Environment:
-    # Autoescape every template, whatever its name (select_autoescape skips *.j2), and make
-    # a missing value an error rather than empty text.
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(root / LAYOUTS_DIR), followlinks=False),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=False,
-    )
+    """The site's Jinja environment, one per layouts folder and process.
+
+    Reused across builds, so that `casesite serve` compiles each layout once (about 50 ms
+    of a 4-page rebuild) and again only when its file changes (auto_reload checks mtimes)."""
+    folder = (root / LAYOUTS_DIR).absolute()
+    env = _ENVIRONMENTS.get(folder)
+    if env is None:
+        # Autoescape every template, whatever its name (select_autoescape skips *.j2), and
+        # make a missing value an error rather than empty text.
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(folder), followlinks=False),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            auto_reload=True,
+        )
+        _ENVIRONMENTS[folder] = env
+    return env
 
 
 def _template_location(exc: BaseException, template: str) -> Location:
