@@ -135,3 +135,19 @@ def test_a_cached_error_is_still_reported(mini_site: Callable[..., MiniSite]) ->
         assert run.code == 1
         assert f"{CS}:5:10: error" in run.err, run.err
     assert os.listdir(site.root / "content")  # nothing else disturbed
+
+
+def test_search_index_is_reused_only_while_no_page_changes(
+    mini_site: Callable[..., MiniSite],
+) -> None:
+    site = mini_site()
+    _build(site, "--no-pdf")
+    broken = {"CASESITE_PAGEFIND": "/bin/false"}  # an indexer that fails if it is run
+    run = site.run_process("build", "--no-pdf", env=broken)
+    assert run.code == 0, run.err  # nothing changed: the last index stands, Pagefind not run
+    site.write({CS: CASE_STUDY.replace("met at workshops", "met at six workshops")})
+    run = site.run_process("build", "--no-pdf", env=broken)
+    assert run.code == 1 and "search-index" in run.err  # a page changed: it must index again
+    _build(site, "--no-pdf")
+    _build(site, "--no-pdf", "--no-cache", "--out", "full")
+    assert tree_digest(site.root / "_site") == tree_digest(site.root / "full")

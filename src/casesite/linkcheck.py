@@ -7,6 +7,8 @@ names the layout and the page (or case study) it was rendering.
 
 from __future__ import annotations
 
+import os
+import pickle
 import posixpath
 import re
 from bisect import bisect_right
@@ -16,6 +18,7 @@ from html import unescape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .analysis import code_digest
 from .diagnostics import Diagnostic, Location, error
 
 # Attributes that make the browser fetch or navigate to an address.
@@ -116,16 +119,79 @@ class Page:
     refs: tuple[Reference, ...]
 
 
-def _pages(folder: Path) -> dict[str, Page]:
-    """Every page of the built site, scanned. (In one process: sending the scanned links
-    back from worker processes costs more than scanning them.)"""
+class ScanCache:
+    """Scanned pages by the digest of their bytes, kept in .casesite-cache/links.pickle:
+    a page that has not changed since the last build is not scanned again."""
+
+    def __init__(self, path: Path | None, digests: Mapping[str, str]) -> None:
+        self.path = path
+        self.digests = digests  # page -> digest of its bytes, as the build wrote them
+        self.entries: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str, str, int], ...]]] = {}
+        self.used: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str, str, int], ...]]] = {}
+        if path is not None:
+            try:
+                with path.open("rb") as stream:
+                    found = pickle.load(stream)
+                if isinstance(found, dict):
+                    self.entries = found
+            except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError,
+                    AttributeError, ImportError):  # fmt: skip
+                pass
+
+    def _key(self, page: str) -> str | None:
+        found = self.digests.get(page)
+        # The scanner's own code is part of the key: a new casesite scans afresh.
+        return None if found is None else code_digest().hex() + found
+
+    def get(self, page: str) -> Page | None:
+        key = self._key(page)
+        entry = self.entries.get(key) if key is not None else None
+        if key is None or entry is None:
+            return None
+        try:
+            ids, refs = entry
+            found = Page(frozenset(ids), tuple(Reference(*r) for r in refs))
+        except (TypeError, ValueError):
+            return None
+        self.used[key] = entry
+        return found
+
+    def put(self, page: str, found: Page) -> None:
+        key = self._key(page)
+        if key is not None:
+            refs = tuple((r.tag, r.attr, r.value, r.line) for r in found.refs)
+            self.used[key] = (tuple(sorted(found.ids)), refs)
+
+    def save(self) -> None:
+        if self.path is None or self.used.keys() == self.entries.keys():
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+            with temporary.open("wb") as stream:
+                pickle.dump(self.used, stream, pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.path)
+        except OSError:
+            pass  # the next build scans again
+
+
+def _pages(folder: Path, cache: ScanCache | None = None) -> dict[str, Page]:
+    """Every page of the built site, scanned (or from the cache when unchanged). In one
+    process: sending the scanned links back from worker processes costs more than
+    scanning them."""
+    cache = cache or ScanCache(None, {})
     pages: dict[str, Page] = {}
     for path in sorted(folder.rglob("*.html")):
         rel = path.relative_to(folder).as_posix()
         if rel.startswith(SKIPPED_FOLDERS) or not path.is_file():
             continue
-        ids, refs = scan(path.read_text("utf-8", errors="replace"))
-        pages[rel] = Page(ids, refs)
+        found = cache.get(rel)
+        if found is None:
+            ids, refs = scan(path.read_text("utf-8", errors="replace"))
+            found = Page(ids, refs)
+            cache.put(rel, found)
+        pages[rel] = found
+    cache.save()
     return pages
 
 
@@ -183,11 +249,14 @@ def _resolve(
 
 
 def broken_links(
-    folder: Path, base_url: str, on_demand: frozenset[str] = frozenset()
+    folder: Path,
+    base_url: str,
+    on_demand: frozenset[str] = frozenset(),
+    cache: ScanCache | None = None,
 ) -> Iterator[tuple[str, Reference, str]]:
     """(page, reference, what is wrong) for every internal reference that does not resolve.
     `on_demand` names files that are served although this build did not write them."""
-    pages = _pages(folder)
+    pages = _pages(folder, cache)
     # Pages in one folder share most of their links (the header, the footer, the assets):
     # each address is worked out once per folder.
     targets: dict[tuple[str, str], tuple[str | None, str, str | None]] = {}
@@ -268,12 +337,13 @@ def check_links(
     origins: Mapping[str, PageOrigin],
     on_demand: frozenset[str] = frozenset(),
     root: Path | None = None,
+    cache: ScanCache | None = None,
 ) -> list[Diagnostic]:
     """One diagnostic per broken address and the layout line that wrote it (found in
     `root`/layouts when given), naming the built pages it was found on."""
     # One error per layout line: the same link on many pages (or at other depths) is one fix.
     found: dict[tuple[Location, str], list[tuple[str, Reference, str]]] = {}
-    for page, ref, problem in broken_links(folder, base_url, on_demand):
+    for page, ref, problem in broken_links(folder, base_url, on_demand, cache):
         origin = origins.get(page, PageOrigin("layouts", page))
         where = locate(ref.value, base_url, root, origin.layout) if root else None
         key = (where, "") if where else (Location(origin.layout), f"{ref.value} {problem}")

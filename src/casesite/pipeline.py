@@ -284,7 +284,8 @@ def build(options: Options) -> tuple[BuildResult | None, Report]:
     # A preview's temporary folder is new each session: nothing to reuse or remember.
     keep = options.cache == "write" and not options.preview
     previous = load_manifest(outputs) if keep else {}
-    with Staging(options.out, source_date_epoch(), previous) as staging:
+    cache = options.root / CACHE_DIR if keep else None
+    with Staging(options.out, source_date_epoch(), previous, cache) as staging:
         try:
             pages = write_site(checked, options.root, staging, briefs, options.workers)
         except TemplateProblem as problem:

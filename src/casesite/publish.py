@@ -73,6 +73,7 @@ class Staging:
         out: Path,
         epoch: int | None = None,
         previous: Mapping[str, tuple[str, int]] | None = None,
+        cache: Path | None = None,
     ) -> None:
         self.out = out.absolute()
         self.out.parent.mkdir(parents=True, exist_ok=True)
@@ -82,6 +83,9 @@ class Staging:
         self.previous = dict(previous or {}) if (self.out / MARKER).is_file() else {}
         self.written: dict[str, str] = {}  # rel -> digest of its bytes
         self.reused = 0
+        # The build cache's folder, when this build may remember things there (not with
+        # --no-cache, not in a preview).
+        self.cache = cache
         self.write_bytes(MARKER, MARKER_TEXT.encode())
 
     def __enter__(self) -> Staging:
@@ -125,6 +129,29 @@ class Staging:
         except OSError:
             return False
         self.reused += 1
+        return True
+
+    def reusable(self, rel: str, digest_: str) -> bool:
+        """Whether the current output holds `rel` with these bytes, untouched since."""
+        before = self.previous.get(rel)
+        if before is None or before[0] != digest_ or rel in self.written:
+            return False
+        try:
+            info = os.lstat(self.out.joinpath(*PurePosixPath(rel).parts))
+        except OSError:
+            return False
+        return stat.S_ISREG(info.st_mode) and info.st_mtime_ns == before[1]
+
+    def reuse(self, rel: str, digest_: str) -> bool:
+        """Take `rel` from the current output without knowing its bytes (for the output of
+        a tool whose inputs have not changed); False when it cannot be."""
+        if not self.reusable(rel, digest_):
+            return False
+        path = self.target(rel)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
+        if not self._link(rel, path, self.previous[rel][1]):
+            return False
+        self.written[rel] = digest_
         return True
 
     def claim(self, written: Iterable[tuple[str, str]]) -> None:

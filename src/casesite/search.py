@@ -8,11 +8,15 @@ would otherwise be published without an index. CASESITE_PAGEFIND names another b
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
+import json
 import os
 import subprocess
 import tempfile
 from pathlib import Path
 
+from .analysis import code_digest
 from .diagnostics import Diagnostic, Location, error
 from .publish import Staging
 
@@ -101,9 +105,45 @@ def index_site(folder: Path, lang: str, bundle: Path | None = None) -> list[Diag
     return []
 
 
+def _inputs_key(staging: Staging, lang: str) -> str:
+    """What the search bundle is made from: every page's bytes, the language, the
+    indexer's version."""
+    h = hashlib.blake2b(digest_size=20)
+    h.update(code_digest() + lang.encode())
+    try:
+        h.update(importlib.metadata.version("pagefind-bin").encode())
+    except importlib.metadata.PackageNotFoundError:
+        h.update(b"pagefind-bin missing")
+    for rel, found in sorted(staging.written.items()):
+        if rel.endswith(".html") and not rel.startswith(OUTPUT_SUBDIR + "/"):
+            h.update(f"{rel}\0{found}\n".encode())
+    return h.hexdigest()
+
+
+def _reuse(staging: Staging, record: Path) -> bool:
+    """Link the last build's bundle when it was made from the same pages."""
+    try:
+        files = json.loads(record.read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(files, dict) or not files:
+        return False
+    if not all(isinstance(v, str) and staging.reusable(k, v) for k, v in files.items()):
+        return False
+    return all(staging.reuse(k, v) for k, v in sorted(files.items()))
+
+
 def index_into(staging: Staging, lang: str) -> list[Diagnostic]:
     """Index the staging folder's pages and add the bundle to it through the staging
-    folder's own writes (so an unchanged file of it is reused like any other)."""
+    folder's own writes (so an unchanged file of it is reused like any other). When no
+    page changed since the last build, the last bundle is reused and Pagefind not run."""
+    record = None
+    if staging.cache is not None:
+        key = _inputs_key(staging, lang)
+        record = staging.cache / "search" / f"{key}.json"
+        if _reuse(staging, record):
+            return []
+    bundle_files: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=staging.path.parent) as scratch:
         bundle = Path(scratch) / OUTPUT_SUBDIR
         problems = index_site(staging.path, lang, bundle)
@@ -111,9 +151,23 @@ def index_into(staging: Staging, lang: str) -> list[Diagnostic]:
             return problems
         for path in sorted(bundle.rglob("*")):
             if path.is_file() and not path.is_symlink():
-                rel = path.relative_to(bundle).as_posix()
-                staging.write_bytes(f"{OUTPUT_SUBDIR}/{rel}", path.read_bytes())
+                rel = f"{OUTPUT_SUBDIR}/{path.relative_to(bundle).as_posix()}"
+                staging.write_bytes(rel, path.read_bytes())
+                bundle_files[rel] = staging.written[rel]
+    if record is not None:
+        _remember(record, bundle_files)
     return []
+
+
+def _remember(record: Path, files: dict[str, str]) -> None:
+    try:
+        if record.parent.is_dir():  # one record: the last build's
+            for old in record.parent.glob("*.json"):
+                old.unlink(missing_ok=True)
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(json.dumps(files, sort_keys=True), "utf-8")
+    except OSError:
+        pass  # the next build indexes again
 
 
 def _normalise_modes(bundle: Path) -> None:
