@@ -570,6 +570,9 @@ def test_a_missing_or_failing_indexer_fails_the_build(
     assert site.run("build", "--no-pdf", capsys=capsys).code == 0
     before = tree_digest(site.out)
     monkeypatch.setenv("CASESITE_PAGEFIND", binary)
+    # A page changes, so the index must be made again (an unchanged site reuses the last).
+    story = site.root / "content/case-studies/hungary.md"
+    story.write_text(story.read_text().replace("met at workshops", "met at two workshops"))
     result = site.run("build", "--no-pdf", capsys=capsys)
     assert result.code == 1
     assert "layouts/search.html:" in result.err and "[search-index]" in result.err

@@ -9,6 +9,7 @@ for links and quotes), so they pickle cheaply both ways.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import importlib.metadata
 import multiprocessing
@@ -221,12 +222,16 @@ def fork_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: i
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
     _FORKED = (work, chunks)  # read by the children, which start as copies of this process
     results: list[R] = []
+    # Objects that exist now are left out of the children's garbage collection: a
+    # collection would touch them all, copying each shared memory page into the child.
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             for part in pool.imap(_run_chunk, range(len(chunks))):
                 results.extend(part)
     finally:
         _FORKED = None
+        gc.unfreeze()
     return results
 
 

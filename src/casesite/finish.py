@@ -93,7 +93,9 @@ def finish_site(
 
     # Without PDFs in this build (a preview renders them on demand), their links stand.
     on_demand = frozenset() if pdf else frozenset(pdf_path(cs) for cs in site.case_studies)
-    scans = ScanCache(staging.cache / "links.pickle" if staging.cache else None, staging.written)
+    scans = ScanCache(
+        staging.cache / "links.pickle" if staging.cache else None, staging.written, staging.scans
+    )
     origins = page_origins(checked, pages)
     problems = check_links(folder, config.base_url, origins, on_demand, root, scans)
     if problems:

@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 from .analysis import code_digest
 from .diagnostics import Diagnostic, Location, error
+from .publish import PageScan
 
 # Attributes that make the browser fetch or navigate to an address.
 LINK_ATTRS: Mapping[str, tuple[str, ...]] = {
@@ -119,15 +120,27 @@ class Page:
     refs: tuple[Reference, ...]
 
 
+def scan_tuples(html: str) -> PageScan:
+    """scan() as plain values, which pickle quickly between processes."""
+    ids, refs = scan(html)
+    return tuple(sorted(ids)), tuple((r.tag, r.attr, r.value, r.line) for r in refs)
+
+
 class ScanCache:
     """Scanned pages by the digest of their bytes, kept in .casesite-cache/links.pickle:
     a page that has not changed since the last build is not scanned again."""
 
-    def __init__(self, path: Path | None, digests: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        path: Path | None,
+        digests: Mapping[str, str],
+        fresh: Mapping[str, PageScan] | None = None,
+    ) -> None:
         self.path = path
         self.digests = digests  # page -> digest of its bytes, as the build wrote them
-        self.entries: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str, str, int], ...]]] = {}
-        self.used: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str, str, int], ...]]] = {}
+        self.fresh = fresh or {}  # pages scanned as they were written
+        self.entries: dict[str, PageScan] = {}
+        self.used: dict[str, PageScan] = {}
         if path is not None:
             try:
                 with path.open("rb") as stream:
@@ -145,7 +158,7 @@ class ScanCache:
 
     def get(self, page: str) -> Page | None:
         key = self._key(page)
-        entry = self.entries.get(key) if key is not None else None
+        entry = self.fresh.get(page) or (self.entries.get(key) if key is not None else None)
         if key is None or entry is None:
             return None
         try:

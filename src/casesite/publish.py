@@ -55,6 +55,10 @@ def _exchange(a: Path, b: Path) -> bool:
     return bool(renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0)
 
 
+# A page's ids and the addresses it refers to: (ids, ((tag, attribute, value, line), ...)).
+PageScan = tuple[tuple[str, ...], tuple[tuple[str, str, str, int], ...]]
+
+
 def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
@@ -86,6 +90,7 @@ class Staging:
         # The build cache's folder, when this build may remember things there (not with
         # --no-cache, not in a preview).
         self.cache = cache
+        self.scans: dict[str, PageScan] = {}  # each HTML page's ids and links (linkcheck)
         self.write_bytes(MARKER, MARKER_TEXT.encode())
 
     def __enter__(self) -> Staging:
@@ -154,16 +159,28 @@ class Staging:
         self.written[rel] = digest_
         return True
 
-    def claim(self, written: Iterable[tuple[str, str]]) -> None:
+    def done(self, rel: str) -> tuple[str, str, PageScan | None]:
+        """What a worker process reports of a file it wrote, for claim()."""
+        return rel, self.written[rel], self.scans.get(rel)
+
+    def claim(self, written: Iterable[tuple[str, str, PageScan | None]]) -> None:
         """Record files written by worker processes (forked copies of this object)."""
-        for rel, found in written:
+        for rel, found, scanned in written:
             if rel in self.written:
                 raise ValueError(f"two outputs would be written to {rel}")
             self.written[rel] = found
+            if scanned is not None:
+                self.scans[rel] = scanned
             self.reused += self.previous.get(rel, ("", 0))[0] == found
 
     def write_text(self, rel: str, text: str) -> None:
         self.write_bytes(rel, text.encode("utf-8"))
+        if rel.endswith(".html"):
+            # Scanned for the link check while the page is at hand (and, on large sites, in
+            # the worker process that rendered it), rather than read back later.
+            from .linkcheck import scan_tuples
+
+            self.scans[rel] = scan_tuples(text)
 
     def copy_file(self, source: Path, rel: str) -> None:
         if source.is_symlink():

@@ -7,14 +7,13 @@ facet.html, search.html, 404.html and the partials they include.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
 from . import formatting
-from .analysis import fork_map, jobs_for
 from .facets import KINDS, Facet, Facets, site_facets
 from .i18n import Translator
 from .jsonld import case_study_jsonld, citation
@@ -191,35 +190,27 @@ class Reader:
         }
         return layouts.render("facet.html", context, f"the {facet.kind} page '{facet.label}'")
 
-    def write_pages(
+    def facet_list(self) -> list[Facet]:
+        """Every facet page to write (write_site renders them with the case studies)."""
+        return list(self.facets.all())
+
+    def write_facet(
         self,
         layouts: Layouts,
         staging: Staging,
         common: Common,
         views: Mapping[str, CaseStudyView],
-        jobs: int = 0,
-    ) -> int:
-        """Every facet page, the search page and the 404 page; returns how many."""
+        facet: Facet,
+    ) -> str:
+        """Write one facet page; returns its path in the site."""
+        rel = f"{facet.url}index.html"
+        staging.write_text(rel, self._facet_page(layouts, common, views, facet))
+        return rel
+
+    def write_pages(self, layouts: Layouts, staging: Staging, common: Common) -> int:
+        """The search page and the 404 page; returns how many."""
         lang, base = self.lang, self.site.config.base_url
         pages = 0
-
-        def write_facets(chunk: Sequence[Facet]) -> list[tuple[str, str]]:
-            written = []
-            for facet in chunk:
-                rel = f"{facet.url}index.html"
-                staging.write_text(rel, self._facet_page(layouts, common, views, facet))
-                written.append((rel, staging.written[rel]))
-            return written
-
-        # On a large site most facet pages are networks with a case study or two: they are
-        # rendered across processes, like the case study pages.
-        facets = list(self.facets.all())
-        pages += len(write_facets(facets[:1]))  # compiles the layout before any fork
-        workers = jobs_for(len(facets) - 1, jobs)
-        written = fork_map(write_facets, facets[1:], workers)
-        if workers > 1:
-            staging.claim(written)
-        pages += len(written)
 
         messages = {
             "found": self.t.forms("search.found", n="{n}"),

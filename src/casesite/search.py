@@ -138,6 +138,10 @@ def index_into(staging: Staging, lang: str) -> list[Diagnostic]:
     folder's own writes (so an unchanged file of it is reused like any other). When no
     page changed since the last build, the last bundle is reused and Pagefind not run."""
     record = None
+    binary = find_pagefind()
+    if binary is None or not binary.is_file():  # missing is an error, reused index or not
+        where = f" at {binary}" if binary else ""
+        return [_problem(f"the search indexer (Pagefind) was not found{where}")]
     if staging.cache is not None:
         key = _inputs_key(staging, lang)
         record = staging.cache / "search" / f"{key}.json"

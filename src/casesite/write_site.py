@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from .analysis import fork_map, jobs_for
+from .facets import Facet
 from .i18n import Translator
 from .links import relative_url
 from .markdown import QuoteUse, render_body
 from .model import CaseStudy
 from .pipeline import Checked
-from .publish import Staging
+from .publish import PageScan, Staging
 from .quotes import QuoteCheck, quote_html
 from .reader import Reader
 from .render import Layouts, make_environment
@@ -52,42 +53,55 @@ def write_site(
     def common(lang: str, url: str) -> dict[str, Any]:
         return {"t": Translator(lang), "site": site_v, "root": relative_url(url, "")}
 
-    def write_case_studies(chunk: Sequence[CaseStudy]) -> list[tuple[str, str]]:
-        """Each case study's page (in worker processes on large sites)."""
+    def write_case_study(cs: CaseStudy) -> str:
+        checks = {q.use: q for q in checked.quotes[cs.source]}
+        draw = partial(_draw_quote, checks, cs)
+        body = render_body(checked.bodies[cs.source], checked.links[cs.source], draw)
+        view = case_study_view(cs, site.programmes[cs.programme], body)
+        page = PageView(cs.title, cs.summary, cs.lang, base + cs.url)
+        html = layouts.render(
+            "case-study.html",
+            {
+                **common(cs.lang, cs.url),
+                "page": page,
+                "cs": view,
+                "brief": briefs.link(cs) if briefs is not None else None,
+                **reader.case_study_extras(cs),
+            },
+            f"{cs.source}",
+        )
+        rel = f"{cs.url}index.html"
+        staging.write_text(rel, html)
+        return rel
+
+    studies = site.case_studies
+    # Lists show a case study's facts, never its body.
+    views = [case_study_view(cs, site.programmes[cs.programme], Markup("")) for cs in studies]
+    by_source = {cs.source: v for cs, v in zip(studies, views, strict=True)}
+
+    def write_pages(chunk: Sequence[CaseStudy | Facet]) -> list[tuple[str, str, PageScan | None]]:
+        """Case study and facet pages (in worker processes on large sites)."""
         written = []
-        for cs in chunk:
-            checks = {q.use: q for q in checked.quotes[cs.source]}
-            draw = partial(_draw_quote, checks, cs)
-            body = render_body(checked.bodies[cs.source], checked.links[cs.source], draw)
-            view = case_study_view(cs, site.programmes[cs.programme], body)
-            page = PageView(cs.title, cs.summary, cs.lang, base + cs.url)
-            html = layouts.render(
-                "case-study.html",
-                {
-                    **common(cs.lang, cs.url),
-                    "page": page,
-                    "cs": view,
-                    "brief": briefs.link(cs) if briefs is not None else None,
-                    **reader.case_study_extras(cs),
-                },
-                f"{cs.source}",
-            )
-            rel = f"{cs.url}index.html"
-            staging.write_text(rel, html)
-            written.append((rel, staging.written[rel]))
+        for item in chunk:
+            if isinstance(item, CaseStudy):
+                rel = write_case_study(item)
+            else:
+                rel = reader.write_facet(layouts, staging, common, by_source, item)
+            written.append(staging.done(rel))
         return written
 
-    # The first page is rendered here, so the layouts are compiled (and locale data
-    # loaded) once, before any worker starts as a copy of this process.
-    studies = site.case_studies
-    pages += len(write_case_studies(studies[:1]))
-    workers = jobs_for(len(studies) - 1, jobs)
-    written = fork_map(write_case_studies, studies[1:], workers)
+    # One page of each kind is rendered here, so the layouts are compiled (and locale data
+    # loaded) once, before any worker starts as a copy of this process; the rest, in one
+    # batch across processes.
+    facets = reader.facet_list()
+    first: list[CaseStudy | Facet] = [*studies[:1], *facets[:1]]
+    rest: list[CaseStudy | Facet] = [*studies[1:], *facets[1:]]
+    pages += len(write_pages(first))
+    workers = jobs_for(len(rest), jobs)
+    written = fork_map(write_pages, rest, workers)
     if workers > 1:
         staging.claim(written)
     pages += len(written)
-    # Lists show a case study's facts, never its body.
-    views = [case_study_view(cs, site.programmes[cs.programme], Markup("")) for cs in studies]
 
     lang = site.config.lang
     index_page = PageView(site.config.name, site.config.tagline or site.config.name, lang, base)
@@ -98,8 +112,7 @@ def write_site(
     )
     staging.write_text("index.html", html)
     pages += 1
-    by_source = {cs.source: v for cs, v in zip(site.case_studies, views, strict=True)}
-    pages += reader.write_pages(layouts, staging, common, by_source, jobs)
+    pages += reader.write_pages(layouts, staging, common)
 
     for rel in sorted(site.assets):
         staging.copy_file(root / rel, rel)
