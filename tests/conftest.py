@@ -161,6 +161,28 @@ def tree_digest(folder: Path) -> dict[str, str]:
     return result
 
 
+def build_sample(folder: Path) -> Path:
+    """The repository's own sample content, copied into `folder` and built as an author
+    builds it; returns the built site."""
+    root = folder / "sample"
+    for name in ("content", "layouts", "assets"):
+        shutil.copytree(REPO / name, root / name)
+    proc = subprocess.run(
+        [sys.executable, "-m", "casesite", "build", "--root", str(root)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return root / "_site"
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample site, built once per test process; tests only read it."""
+    return build_sample(tmp_path_factory.mktemp("sample"))
+
+
 @pytest.fixture
 def mini_site(tmp_path: Path) -> Callable[..., MiniSite]:
     """A working site in tmp_path: the project's layouts and assets, small test content."""

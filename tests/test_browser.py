@@ -17,7 +17,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +25,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import REPO
+from .conftest import REPO, build_sample
 
 CHECK_SCRIPT = REPO / "tests/browser/check.mjs"
 NODE_PACKAGES = ("playwright-core", "@axe-core/playwright", "axe-core")
@@ -89,26 +88,12 @@ def _base_path() -> str:
     return urlsplit(base).path  # "/stronger-roots/"
 
 
-def _build_sample(folder: Path) -> Path:
-    root = folder / "sample"
-    for name in ("content", "layouts", "assets"):
-        shutil.copytree(REPO / name, root / name)
-    proc = subprocess.run(
-        [sys.executable, "-m", "casesite", "build", "--root", str(root)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert proc.returncode == 0, proc.stderr
-    return root / "_site"
-
-
 @pytest.fixture(scope="session")
 def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The built sample, served at its base URL's path on 127.0.0.1 (so the 404 page's
     links from the site root resolve); yields the site's address."""
     folder = tmp_path_factory.mktemp("served")
-    built = _build_sample(folder)
+    built = build_sample(folder)
     mount = folder / "mount"
     (mount / _base_path().strip("/")).parent.mkdir(parents=True, exist_ok=True)
     (mount / _base_path().strip("/")).symlink_to(built, target_is_directory=True)

@@ -18,22 +18,6 @@ from .conftest import CASE_STUDY, REPO, MiniSite, tree_digest
 CS = "content/case-studies/hungary.md"
 
 
-@pytest.fixture(scope="module")
-def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's own sample content, built once."""
-    root = tmp_path_factory.mktemp("sample")
-    for folder in ("content", "layouts", "assets"):
-        shutil.copytree(REPO / folder, root / folder)
-    proc = subprocess.run(
-        [sys.executable, "-m", "casesite", "build", "--root", str(root)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert proc.returncode == 0, proc.stderr
-    return root / "_site"
-
-
 def test_index_links_every_case_study(sample_site: Path) -> None:
     index = (sample_site / "index.html").read_text()
     sources = sorted(p.stem for p in (REPO / "content/case-studies").glob("*.md"))

@@ -8,9 +8,6 @@ import csv
 import io
 import json
 import re
-import shutil
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -29,22 +26,6 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 SAMPLE_BASE = "https://example.org/stronger-roots/"
 MINI_BASE = "https://example.org/stories/"
 HUNGARY = "case-studies/hungary-police-cooperation/"
-
-
-@pytest.fixture(scope="module")
-def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's own sample content, built once."""
-    root = tmp_path_factory.mktemp("sample")
-    for folder in ("content", "layouts", "assets"):
-        shutil.copytree(REPO / folder, root / folder)
-    proc = subprocess.run(
-        [sys.executable, "-m", "casesite", "build", "--root", str(root)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert proc.returncode == 0, proc.stderr
-    return root / "_site"
 
 
 def published_slugs() -> list[str]:
