@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -31,6 +30,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402
+from run import clean, touch_one  # noqa: E402
 
 from casesite.briefs import brief_html, engine_setup  # noqa: E402
 from casesite.pdf_build import Job, Progress, _render  # noqa: E402
@@ -49,18 +49,6 @@ def build(site: Path) -> float:
     if proc.returncode != 0:
         sys.exit(f"casesite build failed:\n{proc.stderr}")
     return seconds
-
-
-def clean(site: Path) -> None:
-    for name in ("_site", ".casesite-cache"):
-        shutil.rmtree(site / name, ignore_errors=True)
-
-
-def touch_one(site: Path) -> None:
-    path = site / "content/case-studies/case-study-00001.md"
-    text = path.read_text(encoding="utf-8")
-    marker = "\n\nEdited for the benchmark."
-    path.write_text(text.replace(marker, "") if marker in text else text + marker, "utf-8")
 
 
 def median_of(repeat: int, before: Callable[[], None], run: Callable[[], float]) -> float:
