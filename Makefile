@@ -4,13 +4,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.package-lock.json
 
 .PHONY: site test lint check serve clean bench
 
 site: $(STAMP)
 	$(BIN)/casesite build
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest -n auto -q
 
 lint: $(STAMP)
@@ -24,6 +25,12 @@ check: $(STAMP)
 # Live preview with drafts on http://127.0.0.1:8000/ (Ctrl+C stops).
 serve: $(STAMP)
 	$(BIN)/casesite serve --drafts
+
+# The browser checks' tools (playwright-core, axe), pinned in package-lock.json. Without
+# npm they are skipped with the reason (and fail under CI, whose .ci/run installs Node.js).
+$(NODE_STAMP): package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund; \
+	else echo "npm not found: the browser checks will be skipped (install Node.js 20 or newer)"; fi
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,4 +47,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py --peers .venv-bench/bin
 
 clean:
-	rm -rf $(VENV) .venv-bench _site .casesite-cache
+	rm -rf $(VENV) .venv-bench node_modules _site .casesite-cache
