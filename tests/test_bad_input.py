@@ -402,3 +402,23 @@ def test_every_problem_is_reported_at_once(
     for code in ("unknown-country", "unknown-currency", "invalid-date"):
         assert f"[{code}]" in result.err
     assert "3 errors in 1 file" in result.err
+
+
+def test_a_link_to_a_case_study_with_errors_says_so(mini_site: Callable[..., MiniSite]) -> None:
+    """The linked file's own errors are the thing to fix, not the link."""
+    other = "content/case-studies/other.md"
+    site = mini_site(
+        {
+            CS: edit("met at workshops.", "met at [workshops](other.md)."),
+            other: edit("country: HU", "country: XX"),
+        }
+    )
+    run = site.run_process("build")
+    assert run.code == 1
+    assert f"{other}:5:10: error:" in run.err  # its own error
+    assert (
+        f"{CS}:18:" in run.err
+        and f"leads to '{other}', which cannot be published until its own errors are fixed"
+        in run.err
+    ), run.err
+    assert "did you mean" not in run.err

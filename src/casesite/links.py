@@ -24,6 +24,8 @@ class LinkTargets:
     pages: Mapping[str, str]  # source path -> site-relative URL ("case-studies/x/")
     fragments: Mapping[str, frozenset[str]]  # source path -> heading ids on that page
     assets: frozenset[str]
+    # Case study files that exist but cannot be published because of their own errors.
+    invalid: frozenset[str] = frozenset()
 
 
 def relative_url(from_url: str, to_path: str) -> str:
@@ -115,6 +117,13 @@ def resolve_link(
         return relative_url(page_url, targets.pages[target]) + fragment, None
     if target in targets.assets:
         return relative_url(page_url, target) + fragment, None
+    if target in targets.invalid and not link.is_image:
+        return refuse(
+            "broken-link",
+            f"the {what} '{href}' leads to '{target}', which cannot be published until its "
+            "own errors are fixed",
+            f"fix the errors reported for {target}; this link then works as it is",
+        )
     known = set(targets.assets) | set(targets.pages)
     suggestion = did_you_mean(target, known)
     return refuse(

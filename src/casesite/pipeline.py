@@ -102,11 +102,13 @@ def _resolve_links(
     pages: Iterable[CaseStudy],
     bodies: Mapping[str, ParsedBody],
     assets: frozenset[str],
+    invalid: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, Mapping[int, str | None]], dict[str, list[Diagnostic]]]:
     targets = LinkTargets(
         pages=MappingProxyType({cs.source: cs.url for cs in pages}),
         fragments=MappingProxyType({src: body.heading_ids for src, body in bodies.items()}),
         assets=assets,
+        invalid=invalid,
     )
     resolved: dict[str, Mapping[int, str | None]] = {}
     problems: dict[str, list[Diagnostic]] = {}
@@ -222,7 +224,8 @@ def analyse(options: Options) -> Analysis:
     # Every case study is checked; a draft that is not being built reports warnings only,
     # and a draft's quote problems are never errors (its preview marks them instead).
     bodies = {f.rel: f.body for f in files if f.case_study is not None and f.body is not None}
-    links, link_problems = _resolve_links(studies, site.case_studies, bodies, assets)
+    invalid = frozenset(f.rel for f in files if f.case_study is None)
+    links, link_problems = _resolve_links(studies, site.case_studies, bodies, assets, invalid)
     quotes = check_quotes(studies, bodies, approvals, options.as_of, options.channels)
     for cs in studies:
         soften = cs.draft and not options.drafts
