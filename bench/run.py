@@ -40,6 +40,7 @@ class Timing:
     name: str
     seconds: list[float] = field(default_factory=list)
     peak_mb: list[float] = field(default_factory=list)
+    pages: int = 0  # HTML pages in the output
 
     @property
     def median(self) -> float:
@@ -123,34 +124,46 @@ def measure(
 def html_comparison(n: int, repeat: int, work: Path) -> dict[str, Timing]:
     site = corpus.generate(work / f"casesite-{n}", n)
     hugo = peers.make_hugo(site, work / f"hugo-{n}")
+    hugo_pages = peers.make_hugo(site, work / f"hugo-pages-only-{n}", facets=False)
     pelican = peers.make_pelican(site, work / f"pelican-{n}")
-    # Like for like: pages, facet pages, feeds, exports and the link check, but neither PDFs
-    # nor a search index (Hugo and Pelican make neither); the full HTML build, with the
-    # Pagefind index, is measured beside them.
-    timings = {k: Timing(k) for k in ("casesite", "hugo", "pelican", "casesite + search")}
+    # Like for like: the same pages (case studies, index, a page per facet value) and a
+    # feed, but neither PDFs nor a search index (Hugo and Pelican make neither); the full
+    # HTML build, with the Pagefind index, and Hugo without facet pages, are measured beside.
+    names = ("casesite", "hugo", "pelican", "casesite + search", "hugo, pages only")
+    timings = {k: Timing(k) for k in names}
+    hugo_cmd = [str(PEERS / "hugo"), "--quiet", "-d", "public"]
     jobs = {
-        "casesite": (lambda: clean(site), casesite("--no-pdf", "--no-search"), site),
-        "casesite + search": (lambda: clean(site), casesite("--no-pdf"), site),
-        "hugo": (
-            lambda: shutil.rmtree(hugo / "public", ignore_errors=True),
-            [str(PEERS / "hugo"), "--quiet", "-d", "public"],
-            hugo,
+        "casesite": (lambda: clean(site), casesite("--no-pdf", "--no-search"), site, "_site"),
+        "casesite + search": (lambda: clean(site), casesite("--no-pdf"), site, "_site"),
+        "hugo": (lambda: shutil.rmtree(hugo / "public", True), hugo_cmd, hugo, "public"),
+        "hugo, pages only": (
+            lambda: shutil.rmtree(hugo_pages / "public", True),
+            hugo_cmd,
+            hugo_pages,
+            "public",
         ),
         "pelican": (
             lambda: shutil.rmtree(pelican / "output", ignore_errors=True),
             [str(PEERS / "pelican"), "-q", "-s", "pelicanconf.py", "-o", "output", "content"],
             pelican,
+            "output",
         ),
     }
     order = list(jobs)
     for i in range(repeat):
         k = i % len(order)
         for name in order[k:] + order[:k]:  # rotate who goes first
-            before, cmd, cwd = jobs[name]
+            before, cmd, cwd, out = jobs[name]
             before()
             seconds, peak = run(cmd, cwd)
             timings[name].seconds.append(seconds)
             timings[name].peak_mb.append(peak)
+            skipped = ("pagefind", "theme", "assets")
+            timings[name].pages = sum(
+                1
+                for p in (cwd / out).rglob("*.html")
+                if p.relative_to(cwd / out).parts[0] not in skipped
+            )
     return timings
 
 
@@ -208,9 +221,12 @@ def main() -> None:
         cs, hugo, pel = html["casesite"].median, html["hugo"].median, html["pelican"].median
         results["html"] = {k: asdict(v) | {"median": v.median} for k, v in html.items()}
         print(f"## HTML-only build, {args.size} case studies (median of {args.repeat})\n")
-        print("| tool | median s | ratio to Hugo | peak MB |\n|---|---|---|---|")
+        print("| tool | pages | median s | ratio to Hugo | peak MB |\n|---|---|---|---|---|")
         for name, t in html.items():
-            print(f"| {name} | {t.median:.2f} | {t.median / hugo:.2f} | {max(t.peak_mb):.0f} |")
+            print(
+                f"| {name} | {t.pages} | {t.median:.2f} | {t.median / hugo:.2f} "
+                f"| {max(t.peak_mb):.0f} |"
+            )
         print(
             f"\ncasesite is {pel / cs:.2f}x as fast as Pelican "
             f"and takes {cs / hugo:.2f}x Hugo's time.\n"
