@@ -60,58 +60,66 @@ class Reference:
 # and lines stay true): a "<a href" inside them is not a link.
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _RAW_TEXT = re.compile(r"(<(script|style|textarea|title)\b[^>]*>)(.*?)(</\2\s*>)", re.S | re.I)
+# A start tag and its attributes. Most tags hold neither an address nor an id, and are
+# passed over after a look at their name and whether "id" occurs among their attributes.
 _TAG = re.compile(
     r"<([a-zA-Z][a-zA-Z0-9-]*)"
     r"((?:\s+[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?)*)\s*/?>"
 )
-# Where a tag that matters may start: one that can hold an address, or any tag with an id.
-# Most tags are neither, and are skipped without a look at their attributes.
-_CANDIDATE = re.compile(
-    r"<(?:(?:a|area|link|img|script|source|video|audio|iframe|form|meta)[\s/>]"
-    r"|[a-zA-Z][a-zA-Z0-9-]*\s[^<>]*?\bid\s*=)",
-    re.I,
-)
-_ATTR = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'>]+)))?")
-_NOT_NEWLINE = re.compile(r"[^\n]")
+# An attribute: its name, then (when it has a value) "=" and the value in one of three forms.
+_ATTR = re.compile(r"([^\s\"'>/=]+)(\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'>]+)))?")
 _NEWLINE = re.compile(r"\n")
 
 
 def _blank(text: str) -> str:
-    return _NOT_NEWLINE.sub(" ", text)
+    """Spaces for every character but the newlines, so offsets and lines stay true."""
+    return "\n".join(" " * len(part) for part in text.split("\n"))
 
 
-def scan(html: str) -> tuple[frozenset[str], tuple[Reference, ...]]:
-    """The ids of a page and its references to addresses, with their lines."""
-    html = _COMMENT.sub(lambda m: _blank(m.group(0)), html)
+RawRef = tuple[str, str, str, int]  # (tag, attribute, value, line)
+
+
+def _scan(html: str) -> tuple[set[str], list[RawRef]]:
+    """scan() as plain values."""
+    if "<!--" in html:
+        html = _COMMENT.sub(lambda m: _blank(m.group(0)), html)
     html = _RAW_TEXT.sub(lambda m: m.group(1) + _blank(m.group(3)) + m.group(4), html)
     newlines = [m.start() for m in _NEWLINE.finditer(html)]
     ids: set[str] = set()
-    refs: list[Reference] = []
-    for candidate in _CANDIDATE.finditer(html):
-        tag_match = _TAG.match(html, candidate.start())
-        if tag_match is None:
+    refs: list[RawRef] = []
+    for tag_match in _TAG.finditer(html):
+        tag, attrs = tag_match.group(1, 2)
+        if not attrs:
             continue
-        tag = tag_match.group(1).lower()
-        if tag not in LINK_ATTRS and tag != "meta" and "id" not in tag_match.group(2).lower():
+        tag = tag.lower()
+        wanted = LINK_ATTRS.get(tag, ())
+        if not wanted and tag != "meta" and "id" not in attrs.lower():
             continue  # no address and no id: most tags
         values: dict[str, str] = {}
-        for attr in _ATTR.finditer(tag_match.group(2)):
-            value = next((v for v in attr.group(2, 3, 4) if v is not None), None)
-            if value is not None:
-                values.setdefault(attr.group(1).lower(), unescape(value))
+        for name, valued, double, single, bare in _ATTR.findall(attrs):
+            if valued:
+                name = name.lower()
+                if name not in values:
+                    value = double or single or bare
+                    values[name] = unescape(value) if "&" in value else value
         if "id" in values:
             ids.add(values["id"])
         if tag == "a" and "name" in values:
             ids.add(values["name"])
-        wanted = LINK_ATTRS.get(tag, ())
         is_meta = tag == "meta" and values.get("property", values.get("name", "")) in META_URLS
         if not (is_meta or any(a in values for a in wanted)):
             continue
         line = bisect_right(newlines, tag_match.start()) + 1
-        refs.extend(Reference(tag, a, values[a], line) for a in wanted if a in values)
+        refs.extend((tag, a, values[a], line) for a in wanted if a in values)
         if is_meta:
-            refs.append(Reference(tag, "content", values.get("content", ""), line))
-    return frozenset(ids), tuple(refs)
+            refs.append((tag, "content", values.get("content", ""), line))
+    return ids, refs
+
+
+def scan(html: str) -> tuple[frozenset[str], tuple[Reference, ...]]:
+    """The ids of a page and its references to addresses, with their lines."""
+    ids, refs = _scan(html)
+    return frozenset(ids), tuple(Reference(*r) for r in refs)
 
 
 @dataclass(frozen=True)
@@ -122,8 +130,8 @@ class Page:
 
 def scan_tuples(html: str) -> PageScan:
     """scan() as plain values, which pickle quickly between processes."""
-    ids, refs = scan(html)
-    return tuple(sorted(ids)), tuple((r.tag, r.attr, r.value, r.line) for r in refs)
+    ids, refs = _scan(html)
+    return tuple(sorted(ids)), tuple(refs)
 
 
 class ScanCache:
