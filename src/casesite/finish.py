@@ -45,12 +45,9 @@ def page_origins(checked: Checked, pages: list[str]) -> dict[str, PageOrigin]:
     return origins
 
 
-def _html_pages(folder: Path) -> list[str]:
-    return sorted(
-        p.relative_to(folder).as_posix()
-        for p in folder.rglob("*.html")
-        if p.is_file() and not p.relative_to(folder).as_posix().startswith("pagefind/")
-    )
+def _html_pages(staging: Staging) -> list[str]:
+    """Every page written so far (the search index, written last, has none of its own)."""
+    return sorted(rel for rel in staging.written if rel.endswith(".html"))
 
 
 def sitemap_entries(checked: Checked, pages: list[str]) -> list[SitemapEntry]:
@@ -87,7 +84,7 @@ def finish_site(
     staging.write_text(exports.JSON_PATH, exports.to_json(site, table))
     staging.write_text(exports.CSV_PATH, exports.to_csv(table))
     staging.write_bytes(FEED_PATH, atom_feed(site))
-    pages = _html_pages(folder)
+    pages = _html_pages(staging)
     staging.write_bytes(SITEMAP_PATH, sitemap(config.base_url, sitemap_entries(checked, pages)))
     staging.write_text(ROBOTS_PATH, robots_txt(config.base_url))
 
@@ -97,7 +94,7 @@ def finish_site(
         staging.cache / "links.pickle" if staging.cache else None, staging.written, staging.scans
     )
     origins = page_origins(checked, pages)
-    problems = check_links(folder, config.base_url, origins, on_demand, root, scans)
+    problems = check_links(folder, config.base_url, origins, on_demand, root, scans, pages)
     if problems:
         return problems
     return index_into(staging, config.lang) if search else []

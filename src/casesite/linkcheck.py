@@ -12,7 +12,7 @@ import pickle
 import posixpath
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
@@ -122,12 +122,6 @@ def scan(html: str) -> tuple[frozenset[str], tuple[Reference, ...]]:
     return frozenset(ids), tuple(Reference(*r) for r in refs)
 
 
-@dataclass(frozen=True)
-class Page:
-    ids: frozenset[str]
-    refs: tuple[Reference, ...]
-
-
 def scan_tuples(html: str) -> PageScan:
     """scan() as plain values, which pickle quickly between processes."""
     ids, refs = _scan(html)
@@ -164,24 +158,18 @@ class ScanCache:
         # The scanner's own code is part of the key: a new casesite scans afresh.
         return None if found is None else code_digest().hex() + found
 
-    def get(self, page: str) -> Page | None:
+    def get(self, page: str) -> PageScan | None:
         key = self._key(page)
         entry = self.fresh.get(page) or (self.entries.get(key) if key is not None else None)
-        if key is None or entry is None:
-            return None
-        try:
-            ids, refs = entry
-            found = Page(frozenset(ids), tuple(Reference(*r) for r in refs))
-        except (TypeError, ValueError):
+        if key is None or entry is None or not _well_formed(entry):
             return None
         self.used[key] = entry
-        return found
+        return entry
 
-    def put(self, page: str, found: Page) -> None:
+    def put(self, page: str, found: PageScan) -> None:
         key = self._key(page)
         if key is not None:
-            refs = tuple((r.tag, r.attr, r.value, r.line) for r in found.refs)
-            self.used[key] = (tuple(sorted(found.ids)), refs)
+            self.used[key] = found
 
     def save(self) -> None:
         if self.path is None or self.used.keys() == self.entries.keys():
@@ -196,31 +184,49 @@ class ScanCache:
             pass  # the next build scans again
 
 
-def _pages(folder: Path, cache: ScanCache | None = None) -> dict[str, Page]:
-    """Every page of the built site, scanned (or from the cache when unchanged). In one
-    process: sending the scanned links back from worker processes costs more than
-    scanning them."""
+def _well_formed(entry: object) -> bool:
+    """Whether a cached entry has the shape of a PageScan (the file may be damaged)."""
+    if not (isinstance(entry, tuple) and len(entry) == 2):
+        return False
+    ids, refs = entry
+    return (
+        isinstance(ids, tuple)
+        and isinstance(refs, tuple)
+        and all(isinstance(r, tuple) and len(r) == 4 for r in refs)
+    )
+
+
+def _pages(
+    folder: Path, names: Iterable[str] | None = None, cache: ScanCache | None = None
+) -> dict[str, PageScan]:
+    """Every page of the built site (`names`, or every .html file in `folder`), scanned (or
+    from the cache when unchanged). In one process: sending the scanned links back from
+    worker processes costs more than scanning them."""
     cache = cache or ScanCache(None, {})
-    pages: dict[str, Page] = {}
-    for path in sorted(folder.rglob("*.html")):
-        rel = path.relative_to(folder).as_posix()
-        if rel.startswith(SKIPPED_FOLDERS) or not path.is_file():
+    if names is None:
+        names = (p.relative_to(folder).as_posix() for p in folder.rglob("*.html") if p.is_file())
+    pages: dict[str, PageScan] = {}
+    for rel in sorted(names):
+        if rel.startswith(SKIPPED_FOLDERS):
             continue
         found = cache.get(rel)
         if found is None:
-            ids, refs = scan(path.read_text("utf-8", errors="replace"))
-            found = Page(ids, refs)
+            found = scan_tuples((folder / rel).read_text("utf-8", errors="replace"))
             cache.put(rel, found)
         pages[rel] = found
     cache.save()
     return pages
 
 
+SELF = "\x00"  # _target's path for a reference to the page it is on
+
+
 def _target(
-    page: str, value: str, base_url: str
+    folder: str, value: str, base_url: str
 ) -> tuple[str | None, str, str | None]:  # (path, fragment, problem)
-    """Where a reference leads on this site: a path relative to the site root, or None for
-    an address elsewhere; or a problem."""
+    """Where a reference on a page in `folder` leads on this site: a path relative to the
+    site root, or None for an address elsewhere; or a problem. (A reference to the page
+    itself, "" or "#x", is worked out by the caller.)"""
     try:
         parts = urlsplit(value.strip())
     except ValueError:
@@ -243,8 +249,8 @@ def _target(
             return None, "", f"starts with '/' but is not under the site's path {base.path}"
         return path[len(base.path) :], parts.fragment, None
     if not path:
-        return page, parts.fragment, None
-    joined = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+        return SELF, parts.fragment, None  # "?x": the page itself
+    joined = posixpath.normpath(posixpath.join(folder, path))
     if joined == ".." or joined.startswith("../"):
         return None, "", "leads outside the site's folder"
     if joined == ".":
@@ -255,7 +261,7 @@ def _target(
 
 
 def _resolve(
-    path: str, folder: Path, pages: Mapping[str, Page], on_demand: frozenset[str]
+    path: str, folder: Path, pages: Mapping[str, PageScan], on_demand: frozenset[str]
 ) -> str | None:
     """The output file a site path names ("" and "x/" are folders with an index.html)."""
     if path in on_demand:
@@ -274,42 +280,61 @@ def broken_links(
     base_url: str,
     on_demand: frozenset[str] = frozenset(),
     cache: ScanCache | None = None,
+    names: Iterable[str] | None = None,
 ) -> Iterator[tuple[str, Reference, str]]:
     """(page, reference, what is wrong) for every internal reference that does not resolve.
-    `on_demand` names files that are served although this build did not write them."""
-    pages = _pages(folder, cache)
-    # Pages in one folder share most of their links (the header, the footer, the assets):
-    # each address is worked out once per folder.
+    `on_demand` names files that are served although this build did not write them;
+    `names`, the pages to check (default: every .html file in `folder`)."""
+    pages = _pages(folder, names, cache)
+    # Most pages share most of their links (the header, the footer, the assets, the facet
+    # pages): each address is worked out once per folder it leads from, which for
+    # "../../x" is the folder two levels up, whatever page it is on.
     targets: dict[tuple[str, str], tuple[str | None, str, str | None]] = {}
     resolved: dict[str, str | None] = {}
-    for page, info in pages.items():
-        folder_of_page = posixpath.dirname(page)
-        for ref in info.refs:
-            if not ref.value or ref.value.startswith("#"):
-                path, fragment, problem = _target(page, ref.value, base_url)
+    for page, (_, refs) in pages.items():
+        page_folder = posixpath.dirname(page)
+        for tag, attr, value, line in refs:
+            path: str | None
+            if not value or value.startswith("#"):
+                path, fragment, problem = page, value[1:], None  # this page, a heading on it
             else:
-                key = (folder_of_page, ref.value)
+                start, rest = page_folder, value
+                while start and rest.startswith("../"):
+                    start, rest = posixpath.dirname(start), rest[3:]
+                if rest[:1] in ("", "#", "?"):
+                    rest = "./" + rest  # "../#x": the folder's own index, not this page
+                key = (start, rest)
                 if key not in targets:
-                    targets[key] = _target(page, ref.value, base_url)
+                    targets[key] = _target(start, rest, base_url)
                 path, fragment, problem = targets[key]
             if problem is not None:
-                yield page, ref, problem
+                yield page, Reference(tag, attr, value, line), problem
                 continue
             if path is None:
                 continue
+            if path == SELF:
+                path = page
             if path not in resolved:
                 resolved[path] = _resolve(path, folder, pages, on_demand)
             found = resolved[path]
             if found is None:
-                yield page, ref, "leads to a file that is not in the built site"
+                yield (
+                    page,
+                    Reference(tag, attr, value, line),
+                    "leads to a file that is not in the built site",
+                )
                 continue
             if (
                 fragment
                 and fragment != "top"
                 and found in pages
-                and (fragment not in pages[found].ids)
+                and fragment not in pages[found][0]
             ):
-                yield page, ref, f"names #{fragment}, but {found} has no element with that id"
+                yield (
+                    page,
+                    Reference(tag, attr, value, line),
+                    f"names #{fragment}, but {found} has no element with that id",
+                )
 
 
 def _subject(origins: Mapping[str, PageOrigin], page: str) -> str:
@@ -359,12 +384,13 @@ def check_links(
     on_demand: frozenset[str] = frozenset(),
     root: Path | None = None,
     cache: ScanCache | None = None,
+    names: Iterable[str] | None = None,
 ) -> list[Diagnostic]:
     """One diagnostic per broken address and the layout line that wrote it (found in
     `root`/layouts when given), naming the built pages it was found on."""
     # One error per layout line: the same link on many pages (or at other depths) is one fix.
     found: dict[tuple[Location, str], list[tuple[str, Reference, str]]] = {}
-    for page, ref, problem in broken_links(folder, base_url, on_demand, cache):
+    for page, ref, problem in broken_links(folder, base_url, on_demand, cache, names):
         origin = origins.get(page, PageOrigin("layouts", page))
         where = locate(ref.value, base_url, root, origin.layout) if root else None
         key = (where, "") if where else (Location(origin.layout), f"{ref.value} {problem}")
