@@ -100,6 +100,13 @@ class Server:
             assert time.monotonic() < deadline, f"no rebuild; output:\n{self.log}"
             time.sleep(0.005)
 
+    def wait_log(self, text: str, timeout: float = 10.0) -> None:
+        """Until the server's output holds `text` (it is read by another thread)."""
+        deadline = time.monotonic() + timeout
+        while text not in self.log:
+            assert time.monotonic() < deadline, f"{text!r} not in the output:\n{self.log}"
+            time.sleep(0.005)
+
     @property
     def log(self) -> str:
         return "".join(self.output)
@@ -179,7 +186,7 @@ def test_an_edit_shows_at_once_errors_show_in_the_page_and_the_server_survives(
         assert server.alive()
         # Every page carries the overlay, and the terminal says the same.
         assert f"{CS}:5:10" in server.get("/")[1]
-        assert f"{CS}:5:10: error:" in server.log
+        server.wait_log(f"{CS}:5:10: error:")
 
         # A second, different mistake while still broken: the overlay follows it.
         edit(site, "currency: EUR", "currency: EURO")
@@ -462,7 +469,7 @@ def test_a_pdf_brief_and_the_search_index_are_made_when_asked_for(
         assert status == 500 and f"{BRIEF}:{line}:" in page and "[layout-error]" in page
         assert "content/case-studies/hungary.md" in page
         assert "casesite-errors" not in server.get(PAGE)[1]
-        assert f"{BRIEF}:{line}:" in server.log  # and the terminal says the same
+        server.wait_log(f"{BRIEF}:{line}:")  # and the terminal says the same
         edit(site, "<title>{{ cs.titel }}</title>", "<title>{{ cs.title }}</title>", BRIEF)
         server.wait_for(pdf, lambda p: p.startswith("%PDF-"))
         assert server.alive()

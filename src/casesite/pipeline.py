@@ -290,7 +290,9 @@ def build(options: Options) -> tuple[BuildResult | None, Report]:
     cache = options.root / CACHE_DIR if keep else None
     with Staging(options.out, source_date_epoch(), previous, cache) as staging:
         try:
-            pages = write_site(checked, options.root, staging, briefs, options.workers)
+            pages = write_site(
+                checked, options.root, staging, briefs, options.workers, options.preview
+            )
         except TemplateProblem as problem:
             report.add(problem.diagnostic)
             return None, report

@@ -86,6 +86,7 @@ class Staging:
         self.epoch = epoch
         self.previous = dict(previous or {}) if (self.out / MARKER).is_file() else {}
         self.written: dict[str, str] = {}  # rel -> digest of its bytes
+        self.folders: set[Path] = {self.path}  # made so far
         self.reused = 0
         # The build cache's folder, when this build may remember things there (not with
         # --no-cache, not in a preview).
@@ -115,12 +116,26 @@ class Staging:
         if rel in self.written:
             raise ValueError(f"two outputs would be written to {rel}")
         self.written[rel] = found = digest(data)
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
+        self._folder(path.parent)
         before = self.previous.get(rel)
         if before is not None and before[0] == found and self._link(rel, path, before[1]):
             return
-        path.write_bytes(data)
-        path.chmod(0o644)
+        # os.open rather than open(): no buffer, no terminal check, no seek; about a
+        # tenth of the time of writing a page on a large site.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fchmod(fd, 0o644)
+        finally:
+            os.close(fd)
+
+    def _folder(self, folder: Path) -> None:
+        """Make a folder of the staging area (once: most pages share theirs with others)."""
+        if folder not in self.folders:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o755)
+            self.folders.add(folder)
 
     def _link(self, rel: str, path: Path, mtime_ns: int) -> bool:
         """Hard-link the current output's copy of an unchanged file (a plain file, not a
@@ -153,7 +168,7 @@ class Staging:
         if not self.reusable(rel, digest_):
             return False
         path = self.target(rel)
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
+        self._folder(path.parent)
         if not self._link(rel, path, self.previous[rel][1]):
             return False
         self.written[rel] = digest_

@@ -37,12 +37,14 @@ def write_site(
     staging: Staging,
     briefs: Briefs | BriefsOnRequest | None = None,
     jobs: int = 0,
+    watch: bool = False,
 ) -> int:
     """Write every output file; returns the number of HTML pages. `briefs`: the PDF briefs,
     already rendered (None for an HTML-only build: the pages then link to no PDF; in a
-    preview, links to briefs made when they are opened)."""
+    preview, links to briefs made when they are opened). `watch`: the layouts may change
+    between builds in this process (a preview server)."""
     site = checked.site
-    layouts = Layouts(make_environment(root))
+    layouts = Layouts(make_environment(root, watch))
     site_v = site_view(site.config)
     base = site.config.base_url
     reader = Reader(checked, pdf=briefs is not None)
