@@ -13,6 +13,8 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
+from markupsafe import Markup
+
 from . import formatting
 from .facets import KINDS, Facet, Facets, site_facets
 from .i18n import Translator
@@ -80,15 +82,20 @@ class Reader:
         self.t = Translator(self.lang)
         self.pdf = pdf
         self.facets: Facets = site_facets(self.site)
+        # Each facet's link, made once (its count is formatted for the language).
+        self.links = {
+            (f.kind, f.key): _link(f, self.lang) for kind in KINDS for f in self.facets.groups[kind]
+        }
         self.groups = tuple(
             FacetGroupView(
                 kind,
                 self.t(f"facet.{kind}"),
                 self.t(f"facet.{kind}.plural"),
-                tuple(_link(f, self.lang) for f in self.facets.groups[kind]),
+                tuple(self.links[(f.kind, f.key)] for f in self.facets.groups[kind]),
             )
             for kind in KINDS
         )
+        self._cards: dict[tuple[str, str], Markup] = {}  # (slug, root) -> its card
         self.card_facets = {
             cs.slug: {
                 kind: " ".join(f.key for f in found) for kind, found in self.facets.of(cs).items()
@@ -98,6 +105,24 @@ class Reader:
 
     # -- values for the existing layouts ---------------------------------------------
 
+    def card(self, layouts: Layouts, common: Common, url: str) -> Callable[[Any], Markup]:
+        """The `card` of a listing page at `url`: layouts/card.html for one case study
+        (a view), rendered once per case study and page depth, as the index and the facet
+        pages list the same case studies again and again. A failure inside it is the
+        listing layout's, as with an include."""
+        values = {**common(self.lang, url), "card_facets": self.card_facets}
+        root = values["root"]
+        template = layouts.env.get_template("card.html")
+
+        def card(cs: Any) -> Markup:
+            key = (cs.slug, root)
+            found = self._cards.get(key)
+            if found is None:
+                found = self._cards[key] = Markup(template.render(**values, cs=cs))
+            return found
+
+        return card
+
     def pdf_url(self, cs: CaseStudy) -> str:
         return self.site.config.base_url + pdf_path(cs) if self.pdf else ""
 
@@ -106,7 +131,9 @@ class Reader:
         programme = of["programme"][0].url if of["programme"] else ""
         image = next((i for i in cs.images if i.src.lower().endswith(RASTER_IMAGES)), None)
         return {
-            "browse": {kind: tuple(_link(f, self.lang) for f in of[kind]) for kind in KINDS},
+            "browse": {
+                kind: tuple(self.links[(f.kind, f.key)] for f in of[kind]) for kind in KINDS
+            },
             "citation": citation(cs, self.site, self.pdf_url(cs)),
             "jsonld": case_study_jsonld(
                 cs,
@@ -183,6 +210,7 @@ class Reader:
             "page": PageView(title, lead, lang, base + facet.url),
             "facet": view,
             "case_studies": cards,
+            "card": self.card(layouts, common, facet.url),
             "current": facet.url,
             "programme": programme,
             "totals": self.totals(facet.case_studies) if programme else None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -59,7 +60,7 @@ def write_site(
         checks = {q.use: q for q in checked.quotes[cs.source]}
         draw = partial(_draw_quote, checks, cs)
         body = render_body(checked.bodies[cs.source], checked.links[cs.source], draw)
-        view = case_study_view(cs, site.programmes[cs.programme], body)
+        view = replace(by_source[cs.source], body_html=body)
         page = PageView(cs.title, cs.summary, cs.lang, base + cs.url)
         html = layouts.render(
             "case-study.html",
@@ -109,7 +110,13 @@ def write_site(
     index_page = PageView(site.config.name, site.config.tagline or site.config.name, lang, base)
     html = layouts.render(
         "index.html",
-        {**common(lang, ""), "page": index_page, "case_studies": views, **reader.index_extras()},
+        {
+            **common(lang, ""),
+            "page": index_page,
+            "case_studies": views,
+            "card": reader.card(layouts, common, ""),
+            **reader.index_extras(),
+        },
         "the index page",
     )
     staging.write_text("index.html", html)
