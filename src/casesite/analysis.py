@@ -19,7 +19,7 @@ import stat
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -30,6 +30,7 @@ from .config import SiteConfig
 from .diagnostics import Diagnostic
 from .markdown import ParsedBody, parse_body
 from .model import Body, CaseStudy
+from .quotes import may_be_stray
 
 CACHE_DIR = ".casesite-cache"
 # Below this many files, a single process is quicker than starting workers.
@@ -43,7 +44,9 @@ R = TypeVar("R")
 class FileResult:
     """What one case study file gave: the case study when it is valid, its parsed body
     (when the file could be split, valid or not: its quotes still count as uses), and the
-    problems found in it (before drafts soften them)."""
+    problems found in it (before drafts soften them). The case study's body text is left
+    out (its parsed form is `body`), and so are the body's paragraphs that the quote gate
+    has nothing to say of: this is sent between processes and cached."""
 
     rel: str
     case_study: CaseStudy | None
@@ -90,6 +93,9 @@ def analyse_text(rel: str, text: str, context: Context) -> Result:
     cs, found = schema.read_case_study(file, context.config, context.known)
     problems += found
     body = parse_body(cs.body if cs else Body(file.body, file.body_line), rel)
+    body = replace(body, paragraphs=tuple(p for p in body.paragraphs if may_be_stray(p)))
+    if cs is not None:
+        cs = replace(cs, body=Body("", cs.body.first_line))
     return FileResult(rel, cs, body, tuple(problems), file.front.data.get("draft") is True)
 
 

@@ -67,7 +67,7 @@ class ParsedBody:
     blocks left as holes (`template`), so a body is parsed once and can be cached or sent
     to another process as plain values."""
 
-    source: str
+    source: str  # the file's path, e.g. "content/case-studies/x.md"
     template: str
     headings: tuple[Heading, ...]
     links: tuple[LinkUse, ...]
@@ -246,7 +246,7 @@ def parse_body(body: Body, path: str) -> ParsedBody:
                         )
                     )
     return ParsedBody(
-        body.text,
+        path,
         _template(md, tokens),
         tuple(headings),
         tuple(links),

@@ -196,6 +196,11 @@ def _compare(use: QuoteUse, approval: Approval, fail: Callable[..., None]) -> No
     )
 
 
+def may_be_stray(p: Paragraph) -> bool:
+    """Whether check_stray_quotations() has anything to say of a paragraph."""
+    return p.kind == "blockquote" or QUOTATION_RE.match(p.text) is not None
+
+
 def check_stray_quotations(paragraphs: Iterable[Paragraph]) -> list[Diagnostic]:
     """Blockquotes and quotation-like paragraphs outside quote blocks would bypass the gate."""
     problems = []
