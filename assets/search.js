@@ -1,9 +1,10 @@
-/* casesite: the search page. Runs Pagefind's index (built into pagefind/ at build time)
-   in the browser; it makes no request to any other site. The filters narrow the results
-   by the facet keys of each case study (#search-data); with filters and no words, the
-   page lists every case study that matches them. The query and the filters are kept in
-   the address (?q=police&country=hu), so a search can be shared. Result text is inserted
-   as text; only Pagefind's <mark> highlights are rebuilt as elements. */
+/* casesite: the search page. Runs Pagefind's index (built into pagefind/ at build time;
+   a large site's in parts, merged here) in the browser; it makes no request to any other
+   site. The filters narrow the results by the facet keys of each case study
+   (#search-data); with filters and no words, the page lists every case study that
+   matches them. The query and the filters are kept in the address (?q=police&country=hu),
+   so a search can be shared. Result text is inserted as text; only Pagefind's <mark>
+   highlights are rebuilt as elements. */
 const form = document.getElementById("search");
 const input = document.getElementById("search-q");
 const status = document.getElementById("search-status");
@@ -154,6 +155,12 @@ async function start() {
     pagefind = await import(`${bundle}pagefind.js`);
     await pagefind.options({ baseUrl: rootPath });
     await pagefind.init();
+    // A large site's index is built in parts (casesite-parts.json lists the others).
+    const reply = await fetch(`${bundle}casesite-parts.json`);
+    const parts = reply.ok ? await reply.json() : [];
+    for (const part of parts) {
+      await pagefind.mergeIndex(new URL(part, bundle).href, { baseUrl: rootPath });
+    }
   } catch (problem) {
     say(messages.error || "");
     return;

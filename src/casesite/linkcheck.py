@@ -79,40 +79,60 @@ def _blank(text: str) -> str:
 RawRef = tuple[str, str, str, int]  # (tag, attribute, value, line)
 
 
+# What one start tag holds: its ids, and its references as (tag, attribute, value).
+TagFinds = tuple[tuple[str, ...], tuple[tuple[str, str, str], ...]]
+_NOTHING: TagFinds = ((), ())
+# Start tags as written, read before: most recur on page after page (the head, the
+# header, the footer, the links to facet pages), and are read once per process.
+_READ: dict[str, TagFinds] = {}
+_READ_MAX = 100_000
+
+
+def _read_tag(tag: str, attrs: str) -> TagFinds:
+    tag = tag.lower()
+    wanted = LINK_ATTRS.get(tag, ())
+    if not wanted and tag != "meta" and "id" not in attrs.lower():
+        return _NOTHING  # no address and no id: most tags
+    values: dict[str, str] = {}
+    for name, valued, double, single, bare in _ATTR.findall(attrs):
+        if valued:
+            name = name.lower()
+            if name not in values:
+                value = double or single or bare
+                values[name] = unescape(value) if "&" in value else value
+    ids = [values["id"]] if "id" in values else []
+    if tag == "a" and "name" in values:
+        ids.append(values["name"])
+    refs = [(tag, a, values[a]) for a in wanted if a in values]
+    if tag == "meta" and values.get("property", values.get("name", "")) in META_URLS:
+        refs.append((tag, "content", values.get("content", "")))
+    return (tuple(ids), tuple(refs)) if ids or refs else _NOTHING
+
+
 def _scan(html: str) -> tuple[set[str], list[RawRef]]:
     """scan() as plain values."""
     if "<!--" in html:
         html = _COMMENT.sub(lambda m: _blank(m.group(0)), html)
     html = _RAW_TEXT.sub(lambda m: m.group(1) + _blank(m.group(3)) + m.group(4), html)
-    newlines = [m.start() for m in _NEWLINE.finditer(html)]
+    newlines: list[int] | None = None
     ids: set[str] = set()
     refs: list[RawRef] = []
+    if len(_READ) > _READ_MAX:
+        _READ.clear()
     for tag_match in _TAG.finditer(html):
-        tag, attrs = tag_match.group(1, 2)
-        if not attrs:
+        text = tag_match.group(0)
+        found = _READ.get(text)
+        if found is None:
+            found = _READ[text] = _read_tag(*tag_match.group(1, 2))
+        if found is _NOTHING:
             continue
-        tag = tag.lower()
-        wanted = LINK_ATTRS.get(tag, ())
-        if not wanted and tag != "meta" and "id" not in attrs.lower():
-            continue  # no address and no id: most tags
-        values: dict[str, str] = {}
-        for name, valued, double, single, bare in _ATTR.findall(attrs):
-            if valued:
-                name = name.lower()
-                if name not in values:
-                    value = double or single or bare
-                    values[name] = unescape(value) if "&" in value else value
-        if "id" in values:
-            ids.add(values["id"])
-        if tag == "a" and "name" in values:
-            ids.add(values["name"])
-        is_meta = tag == "meta" and values.get("property", values.get("name", "")) in META_URLS
-        if not (is_meta or any(a in values for a in wanted)):
-            continue
-        line = bisect_right(newlines, tag_match.start()) + 1
-        refs.extend((tag, a, values[a], line) for a in wanted if a in values)
-        if is_meta:
-            refs.append((tag, "content", values.get("content", ""), line))
+        found_ids, found_refs = found
+        ids.update(found_ids)
+        if found_refs:
+            if newlines is None:
+                newlines = [m.start() for m in _NEWLINE.finditer(html)]
+            line = bisect_right(newlines, tag_match.start()) + 1
+            refs.extend((tag, attr, value, line) for tag, attr, value in found_refs)
     return ids, refs
 
 
