@@ -166,6 +166,11 @@ class FileCache:
             self.seen[rel] = (info.st_size, info.st_mtime_ns, info.st_ino, text_digest)
             self.changed |= self.stats.get(rel) != self.seen[rel]
 
+    def has(self, key: str, rel: str) -> bool:
+        """Whether the cache holds the result for `rel` under `key` (reads nothing else)."""
+        found = self.entries.get(key)
+        return isinstance(found, FileResult | RecordResult) and found.rel == rel
+
     def get(self, key: str) -> Result | None:
         found = self.entries.get(key)
         if not isinstance(found, FileResult | RecordResult):
@@ -251,6 +256,16 @@ def _run_chunk(index: int) -> list[Any]:
 
 
 @dataclass(frozen=True)
+class Read:
+    """One file as a worker read it: the digest of its text and its cache key (None when
+    it could not be read), and its result (None when the cache holds it)."""
+
+    text_digest: str | None
+    key: str | None
+    result: Result | None
+
+
+@dataclass(frozen=True)
 class Analysed:
     """Every case study file and every approval record, each in sorted order."""
 
@@ -268,8 +283,9 @@ def analyse_files(
     records, found = content.list_dir(root, APPROVALS_DIR, (".yml",))
     problems += found
     digest = context.digest()
+    code_digest()  # worked out once, before the worker processes start as copies of this one
     results: dict[str, Result] = {}
-    todo: list[tuple[str, str, str]] = []
+    todo: list[tuple[str, os.stat_result | None]] = []
     for rel in (*studies, *records):
         try:
             info: os.stat_result | None = os.lstat(root / rel)
@@ -281,32 +297,45 @@ def analyse_files(
             if hit is not None and hit.rel == rel:
                 results[rel] = hit
                 continue
-        text, found = content.read_text(root, rel)
-        if text is None:
-            failed = tuple(found)
-            is_record = rel.startswith(APPROVALS_DIR + "/")
-            results[rel] = (
-                RecordResult(rel, None, failed)
-                if is_record
-                else FileResult(rel, None, None, failed, False)
-            )
-            continue
-        text_digest = hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
-        cache.saw(rel, info, text_digest)
-        key = cache.key(rel, text_digest, digest)
-        hit = cache.get(key)
-        if hit is not None and hit.rel == rel:
-            results[rel] = hit
-        else:
-            todo.append((rel, text, key))
+        todo.append((rel, info))
 
-    def work(chunk: Sequence[tuple[str, str, str]]) -> list[Result]:
-        return [analyse_text(rel, text, context) for rel, text, _ in chunk]
+    def work(chunk: Sequence[tuple[str, os.stat_result | None]]) -> list[Read]:
+        """Each file read, and analysed unless the cache has it (in worker processes)."""
+        out: list[Read] = []
+        for rel, _ in chunk:
+            text, found = content.read_text(root, rel)
+            if text is None:
+                failed = tuple(found)
+                is_record = rel.startswith(APPROVALS_DIR + "/")
+                out.append(
+                    Read(
+                        None,
+                        None,
+                        RecordResult(rel, None, failed)
+                        if is_record
+                        else FileResult(rel, None, None, failed, False),
+                    )
+                )
+                continue
+            text_digest = hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+            key = cache.key(rel, text_digest, digest)
+            if cache.has(key, rel):
+                out.append(Read(text_digest, key, None))
+            else:
+                out.append(Read(text_digest, key, analyse_text(rel, text, context)))
+        return out
 
     done = fork_map(work, todo, jobs_for(len(todo), jobs))
-    for (_, _, key), result in zip(todo, done, strict=True):
-        results[result.rel] = result
-        cache.put(key, result)
+    for (rel, info), read in zip(todo, done, strict=True):
+        if read.text_digest is not None:
+            cache.saw(rel, info, read.text_digest)
+        result = read.result
+        if result is None and read.key is not None:
+            result = cache.get(read.key)
+        elif read.key is not None and result is not None:
+            cache.put(read.key, result)
+        assert result is not None, "a file is either read from the cache or analysed"
+        results[rel] = result
     cache.save()
     files = tuple(r for rel in studies if isinstance(r := results[rel], FileResult))
     approvals = tuple(r for rel in records if isinstance(r := results[rel], RecordResult))
