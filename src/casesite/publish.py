@@ -13,7 +13,9 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 
@@ -87,6 +89,8 @@ class Staging:
         self.previous = dict(previous or {}) if (self.out / MARKER).is_file() else {}
         self.written: dict[str, str] = {}  # rel -> digest of its bytes
         self.folders: set[Path] = {self.path}  # made so far
+        self._writer: ThreadPoolExecutor | None = None  # see background()
+        self._pending: list[Future[None]] = []
         self.reused = 0
         # The build cache's folder, when this build may remember things there (not with
         # --no-cache, not in a preview).
@@ -116,6 +120,31 @@ class Staging:
         if rel in self.written:
             raise ValueError(f"two outputs would be written to {rel}")
         self.written[rel] = found = digest(data)
+        if self._writer is None:
+            self._put(rel, path, found, data)
+        else:
+            self._pending.append(self._writer.submit(self._put, rel, path, found, data))
+
+    @contextmanager
+    def background(self) -> Iterator[None]:
+        """Files written meanwhile are written by another thread while this one goes on:
+        making folders and files waits on the file system (two processes writing into one
+        folder take turns), and that time is spent rendering the next page instead. Every
+        file is written, or the first failure raised, when the block ends."""
+        if self._writer is not None:
+            yield
+            return
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="casesite-writer") as pool:
+            self._writer, self._pending = pool, []
+            try:
+                yield
+            finally:
+                self._writer = None
+        pending, self._pending = self._pending, []
+        for future in pending:
+            future.result()
+
+    def _put(self, rel: str, path: Path, found: str, data: bytes) -> None:
         self._folder(path.parent)
         before = self.previous.get(rel)
         if before is not None and before[0] == found and self._link(rel, path, before[1]):

@@ -85,12 +85,13 @@ def write_site(
     def write_pages(chunk: Sequence[CaseStudy | Facet]) -> list[tuple[str, str, PageScan | None]]:
         """Case study and facet pages (in worker processes on large sites)."""
         written = []
-        for item in chunk:
-            if isinstance(item, CaseStudy):
-                rel = write_case_study(item)
-            else:
-                rel = reader.write_facet(layouts, staging, common, by_source, item)
-            written.append(staging.done(rel))
+        with staging.background():
+            for item in chunk:
+                if isinstance(item, CaseStudy):
+                    rel = write_case_study(item)
+                else:
+                    rel = reader.write_facet(layouts, staging, common, by_source, item)
+                written.append(staging.done(rel))
         return written
 
     # One page of each kind is rendered here, so the layouts are compiled (and locale data
