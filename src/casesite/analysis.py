@@ -212,8 +212,14 @@ def jobs_for(count: int, jobs: int) -> int:
     return max(1, min(wanted, count))
 
 
-def fork_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: int) -> list[R]:
-    """work() over `items` in forked worker processes, results in the order of `items`.
+def fork_map(
+    work: Callable[[Sequence[T]], list[R]],
+    items: Sequence[T],
+    jobs: int,
+    meanwhile: Callable[[], None] | None = None,
+) -> list[R]:
+    """work() over `items` in forked worker processes, results in the order of `items`;
+    `meanwhile()` runs in this process while they work (or after, without workers).
 
     The children inherit the parent's memory, so `work` may read any value computed
     before the call without it being sent. The items go out in small chunks, so no
@@ -227,7 +233,10 @@ def fork_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: i
         or threaded
         or "fork" not in multiprocessing.get_all_start_methods()
     ):
-        return work(items)
+        done = work(items)
+        if meanwhile is not None:
+            meanwhile()
+        return done
     global _FORKED
     size = max(1, min(64, -(-len(items) // (jobs * 4))))
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
@@ -238,7 +247,10 @@ def fork_map(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: i
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for part in pool.imap(_run_chunk, range(len(chunks))):
+            parts = pool.imap(_run_chunk, range(len(chunks)))
+            if meanwhile is not None:
+                meanwhile()
+            for part in parts:
                 results.extend(part)
     finally:
         _FORKED = None

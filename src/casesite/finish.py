@@ -1,8 +1,9 @@
-"""The last stage before the swap: files made from the whole built site, then its checks.
+"""The last stage before the swap: files made from the whole site, then its checks.
 
-Runs on the staging folder after every page (and PDF) is written: the data exports, the
-feed, the sitemap and robots.txt; then every internal link is checked and Pagefind indexes
-the pages. Any problem is an error and the staging folder is thrown away.
+The data exports, the feed and robots.txt need the checked site only (write_data_files,
+while the pages render); the sitemap needs every page, then every internal link is checked
+and Pagefind indexes the pages (finish_site). Any problem is an error and the staging
+folder is thrown away.
 """
 
 from __future__ import annotations
@@ -67,12 +68,10 @@ def sitemap_entries(checked: Checked, pages: list[str]) -> list[SitemapEntry]:
     return entries
 
 
-def finish_site(
-    checked: Checked, staging: Staging, pdf: bool, search: bool = True, root: Path | None = None
-) -> list[Diagnostic]:
-    """Exports, feed, sitemap and robots.txt; then every internal link is checked (a broken
-    one is reported at the line of its layout under `root`); then Pagefind indexes the
-    pages, unless `search` is False (a preview indexes on request)."""
+def write_data_files(checked: Checked, staging: Staging) -> None:
+    """The files made from the checked site alone, not from its pages: the exports, the
+    feed and robots.txt (written while the pages are being rendered). The PDF briefs, if
+    any, are already in `staging`."""
     site = checked.site
     config = site.config
     folder = staging.path
@@ -84,9 +83,20 @@ def finish_site(
     staging.write_text(exports.JSON_PATH, exports.to_json(site, table))
     staging.write_text(exports.CSV_PATH, exports.to_csv(table))
     staging.write_bytes(FEED_PATH, atom_feed(site))
+    staging.write_text(ROBOTS_PATH, robots_txt(config.base_url))
+
+
+def finish_site(
+    checked: Checked, staging: Staging, pdf: bool, search: bool = True, root: Path | None = None
+) -> list[Diagnostic]:
+    """The sitemap; then every internal link is checked (a broken one is reported at the
+    line of its layout under `root`); then Pagefind indexes the pages, unless `search` is
+    False (a preview indexes on request). After every page and write_data_files()."""
+    site = checked.site
+    config = site.config
+    folder = staging.path
     pages = _html_pages(staging)
     staging.write_bytes(SITEMAP_PATH, sitemap(config.base_url, sitemap_entries(checked, pages)))
-    staging.write_text(ROBOTS_PATH, robots_txt(config.base_url))
 
     # Without PDFs in this build (a preview renders them on demand), their links stand.
     on_demand = frozenset() if pdf else frozenset(pdf_path(cs) for cs in site.case_studies)

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import partial
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -255,7 +256,7 @@ class BuildResult:
 
 
 def build(options: Options) -> tuple[BuildResult | None, Report]:
-    from .finish import finish_site
+    from .finish import finish_site, write_data_files
     from .publish import Staging, load_manifest, manifest, manifest_path, save_manifest
     from .render import TemplateProblem
     from .write_site import write_site
@@ -291,12 +292,18 @@ def build(options: Options) -> tuple[BuildResult | None, Report]:
     with Staging(options.out, source_date_epoch(), previous, cache) as staging:
         try:
             pages = write_site(
-                checked, options.root, staging, briefs, options.workers, options.preview
+                checked,
+                options.root,
+                staging,
+                briefs,
+                options.workers,
+                options.preview,
+                meanwhile=partial(write_data_files, checked, staging),
             )
         except TemplateProblem as problem:
             report.add(problem.diagnostic)
             return None, report
-        # Exports, feed, sitemap; then the link check and the search index, on the whole site.
+        # The sitemap, then the link check and the search index, on the whole site.
         pdf_written = options.pdf and not options.preview
         finished = finish_site(
             checked,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -39,11 +39,13 @@ def write_site(
     briefs: Briefs | BriefsOnRequest | None = None,
     jobs: int = 0,
     watch: bool = False,
+    meanwhile: Callable[[], None] | None = None,
 ) -> int:
     """Write every output file; returns the number of HTML pages. `briefs`: the PDF briefs,
     already rendered (None for an HTML-only build: the pages then link to no PDF; in a
     preview, links to briefs made when they are opened). `watch`: the layouts may change
-    between builds in this process (a preview server)."""
+    between builds in this process (a preview server). `meanwhile()` runs while worker
+    processes render the pages, if any."""
     site = checked.site
     layouts = Layouts(make_environment(root, watch))
     site_v = site_view(site.config)
@@ -101,30 +103,35 @@ def write_site(
     first: list[CaseStudy | Facet] = [*studies[:1], *facets[:1]]
     rest: list[CaseStudy | Facet] = [*studies[1:], *facets[1:]]
     pages += len(write_pages(first))
+
+    def index_and_the_rest() -> None:
+        """The pages of the site's own and the assets: here, while the workers render."""
+        nonlocal pages
+        lang = site.config.lang
+        index_page = PageView(site.config.name, site.config.tagline or site.config.name, lang, base)
+        html = layouts.render(
+            "index.html",
+            {
+                **common(lang, ""),
+                "page": index_page,
+                "case_studies": views,
+                "card": reader.card(layouts, common, ""),
+                **reader.index_extras(),
+            },
+            "the index page",
+        )
+        staging.write_text("index.html", html)
+        pages += 1
+        pages += reader.write_pages(layouts, staging, common)
+        for rel in sorted(site.assets):
+            staging.copy_file(root / rel, rel)
+        staging.write_text("assets/theme.css", theme_css(site.config))
+        if meanwhile is not None:
+            meanwhile()
+
     workers = jobs_for(len(rest), jobs)
-    written = fork_map(write_pages, rest, workers)
+    written = fork_map(write_pages, rest, workers, meanwhile=index_and_the_rest)
     if workers > 1:
         staging.claim(written)
     pages += len(written)
-
-    lang = site.config.lang
-    index_page = PageView(site.config.name, site.config.tagline or site.config.name, lang, base)
-    html = layouts.render(
-        "index.html",
-        {
-            **common(lang, ""),
-            "page": index_page,
-            "case_studies": views,
-            "card": reader.card(layouts, common, ""),
-            **reader.index_extras(),
-        },
-        "the index page",
-    )
-    staging.write_text("index.html", html)
-    pages += 1
-    pages += reader.write_pages(layouts, staging, common)
-
-    for rel in sorted(site.assets):
-        staging.copy_file(root / rel, rel)
-    staging.write_text("assets/theme.css", theme_css(site.config))
     return pages
