@@ -173,6 +173,39 @@ def test_failed_build_leaves_no_staging_folder(
     assert not list(site.root.glob("._site*"))
 
 
+@pytest.mark.parametrize("listing", ["the index page", "the country page 'Hungary'"])
+def test_a_broken_card_names_its_own_layout_line_and_the_listing(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str], listing: str
+) -> None:
+    """Cards are rendered once and reused across listings, not included: a mistake in
+    card.html is still reported at its own line, on the first listing that shows it."""
+    site = mini_site()
+    assert site.run("build", capsys=capsys).code == 0
+    before = tree_digest(site.out)
+    card = (REPO / "layouts/card.html").read_text()
+    line = 1 + card.split("{{ cs.summary }}")[0].count("\n")
+    files = {"layouts/card.html": card.replace("{{ cs.summary }}", "{{ cs.summery }}")}
+    if listing == "the index page":  # only the index lists case studies
+        facet = (REPO / "layouts/facet.html").read_text()
+        files["layouts/facet.html"] = facet.replace("{{ card(cs) -}}", "")
+    site.write(files)
+    result = site.run("build", "--no-pdf", "--no-search", capsys=capsys)
+    assert result.code == 1
+    assert f"layouts/card.html:{line}:" in result.err
+    assert "has no attribute 'summery'" in result.err
+    assert f"while rendering {listing}" in result.err
+    assert tree_digest(site.out) == before
+
+
+def test_a_write_that_fails_in_the_background_fails_the_block(tmp_path: Path) -> None:
+    with Staging(tmp_path / "out") as staging:
+        with pytest.raises(OSError), staging.background():
+            staging.write_bytes("a", b"a file")
+            staging.write_bytes("a/b.html", b"where the file is, no folder can be")
+            staging.write_bytes("c.html", b"written before the block ends")
+        assert (staging.path / "c.html").read_bytes() == b"written before the block ends"
+
+
 def test_staging_refuses_writes_outside_the_output(tmp_path: Path) -> None:
     with Staging(tmp_path / "out") as staging:
         for bad in ("../escape.html", "/etc/passwd", "a/../../b", ""):
