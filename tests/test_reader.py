@@ -469,6 +469,55 @@ def test_the_link_scanner_agrees_with_html_parser(sample_site: Path) -> None:
     assert [r.line for r in refs] == [2, 6, 6, 7, 10, 11]
 
 
+# Addresses on the page a/b/index.html of a tiny site, and what the link check says of
+# each: None when it resolves.
+TINY_BASE = "https://example.org/site/"
+TINY_PAGES = {
+    "index.html": '<h1 id="top-of-index">x</h1><p id="browse">',
+    "a/index.html": '<p id="in-a">',
+    "a/b/index.html": '<p id="here">',
+    "c/index.html": "",
+    "assets/x.css": "",
+}
+ADDRESSES = [
+    ("../../", None),
+    ("../../#browse", None),
+    ("../../#nope", "names #nope, but index.html has no element with that id"),
+    ("../#in-a", None),
+    ("../../c/", None),
+    ("../../c", None),
+    ("../../assets/x.css", None),
+    ("../../assets/y.css", "leads to a file that is not in the built site"),
+    ("../../../", "leads outside the site's folder"),
+    ("../../../../c/", "leads outside the site's folder"),
+    ("#here", None),
+    ("#nowhere", "names #nowhere, but a/b/index.html has no element with that id"),
+    ("?q=1", None),
+    ("", None),
+    ("./", None),
+    ("/site/c/", None),
+    ("/elsewhere/", "starts with '/' but is not under the site's path /site/"),
+    ("https://example.org/site/a/#in-a", None),
+    ("https://example.org/site/d/", "leads to a file that is not in the built site"),
+    ("https://other.example/", None),
+    ("mailto:x@example.org", None),
+    ("javascript:alert(1)", "uses 'javascript:', which a layout may not link to"),
+    ("//example.org/site/", "leaves out the https: at the start"),
+]
+
+
+@pytest.mark.parametrize(("address", "problem"), ADDRESSES)
+def test_the_link_check_resolves_addresses_from_a_page_folder(
+    tmp_path: Path, address: str, problem: str | None
+) -> None:
+    pages = {**TINY_PAGES, "a/b/index.html": f'<p id="here"><a href="{address}">x</a>'}
+    for rel, html in pages.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(html)
+    found = [(page, ref.value, why) for page, ref, why in broken_links(tmp_path, TINY_BASE)]
+    assert found == ([] if problem is None else [("a/b/index.html", address, problem)])
+
+
 @pytest.mark.parametrize(
     ("layout", "old", "new", "words"),
     [
