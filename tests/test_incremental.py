@@ -6,8 +6,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
+
+from casesite.render import Layouts
 
 from .conftest import CASE_STUDY, MiniSite, tree_digest
 
@@ -34,6 +37,16 @@ CHANGES: dict[str, Callable[[MiniSite], dict[str, str | None]]] = {
         "layouts/case-study.html": (s.root / "layouts/case-study.html")
         .read_text()
         .replace("</article>", "</article><!-- changed -->", 1)
+    },
+    "partial layout changed": lambda s: {
+        "layouts/card.html": (s.root / "layouts/card.html")
+        .read_text()
+        .replace("</article>", "</article><!-- changed -->", 1)
+    },
+    "programme changed": lambda s: {
+        "content/programmes/test-programme.yml": (s.root / "content/programmes/test-programme.yml")
+        .read_text()
+        .replace("Partner One", "Partner Uno")
     },
     "asset changed": lambda s: {
         "assets/site.css": (s.root / "assets/site.css").read_text() + "\n/* changed */\n"
@@ -85,6 +98,44 @@ def test_one_edit_rewrites_only_what_shows_it(mini_site: Callable[..., MiniSite]
     assert _unchanged(_build(site, *html_only)) == files - 1
 
 
+def test_unchanged_pages_are_not_rendered_again(
+    mini_site: Callable[..., MiniSite],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    site = mini_site({"content/case-studies/second.md": SECOND.replace("hungary", "second")})
+    html_only = ("build", "--no-pdf", "--no-search")
+    assert site.run(*html_only, capsys=capsys).code == 0
+    rendered: list[str] = []
+    render = Layouts.render
+
+    def counting(self: Layouts, template: str, context: Any, subject: str) -> str:
+        rendered.append(f"{template} {subject}")
+        return render(self, template, context, subject)
+
+    monkeypatch.setattr(Layouts, "render", counting)
+    assert site.run(*html_only, capsys=capsys).code == 0
+    # The index, search and 404 pages are always made; no case study or facet page.
+    assert sorted(r.split()[0] for r in rendered) == ["404.html", "index.html", "search.html"]
+    rendered.clear()
+    site.write({CS: CASE_STUDY.replace("met at workshops", "met at six workshops")})
+    assert site.run(*html_only, capsys=capsys).code == 0
+    # A body is on its own page only.
+    assert [r for r in rendered if r.startswith(("case-study", "facet"))] == [
+        f"case-study.html {CS}"
+    ]
+    rendered.clear()
+    site.write({CS: CASE_STUDY.replace("started working", "began working")})
+    assert site.run(*html_only, capsys=capsys).code == 0
+    # A title is also on the listings that show its card: its country, network, ... pages.
+    assert f"case-study.html {CS}" in rendered
+    assert "case-study.html content/case-studies/second.md" not in rendered
+    assert any(r.startswith("facet.html the country page 'Hungary'") for r in rendered)
+    full = str(site.root / "full")
+    site.run("build", "--no-pdf", "--no-search", "--no-cache", "--out", full, capsys=capsys)
+    assert tree_digest(site.root / "_site") == tree_digest(site.root / "full")
+
+
 def test_a_hand_edited_output_file_is_written_again(mini_site: Callable[..., MiniSite]) -> None:
     site = mini_site()
     _build(site)
@@ -119,6 +170,14 @@ def test_worker_processes_give_the_same_site(mini_site: Callable[..., MiniSite])
     _build(site, "--jobs", "1", "--no-cache", "--out", "one")
     _build(site, "--jobs", "2", "--no-cache", "--out", "two")
     assert tree_digest(site.root / "one") == tree_digest(site.root / "two")
+    # With the cache: pages the workers took from the last build, and one they rendered.
+    _build(site, "--jobs", "2")
+    assert _unchanged(_build(site, "--jobs", "2")) > 0
+    story = site.root / "content/case-studies/story-03.md"
+    story.write_text(story.read_text().replace("Story 03 - police", "Story three - police"))
+    _build(site, "--jobs", "2")
+    _build(site, "--jobs", "1", "--no-cache", "--out", "full")
+    assert tree_digest(site.root / "_site") == tree_digest(site.root / "full")
 
 
 def test_check_leaves_no_cache_behind(mini_site: Callable[..., MiniSite]) -> None:

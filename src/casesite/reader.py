@@ -187,13 +187,15 @@ class Reader:
 
     # -- pages of its own -------------------------------------------------------------
 
-    def _facet_page(
+    def facet_page(
         self,
         layouts: Layouts,
         common: Common,
         views: Mapping[str, CaseStudyView],
         facet: Facet,
-    ) -> str:
+    ) -> tuple[str, dict[str, Any], str]:
+        """A facet page to render: its layout, the values it is given, and what it is (for
+        an error message). write_site renders them with the case studies."""
         lang, base = self.lang, self.site.config.base_url
         cards = [views[cs.source] for cs in facet.case_studies]
         lead = self.t(f"facet.lead.{facet.kind}", label=facet.label)
@@ -216,24 +218,11 @@ class Reader:
             "totals": self.totals(facet.case_studies) if programme else None,
             "totals_title": self.t("totals.programme_heading", name=facet.label),
         }
-        return layouts.render("facet.html", context, f"the {facet.kind} page '{facet.label}'")
+        return "facet.html", context, f"the {facet.kind} page '{facet.label}'"
 
     def facet_list(self) -> list[Facet]:
         """Every facet page to write (write_site renders them with the case studies)."""
         return list(self.facets.all())
-
-    def write_facet(
-        self,
-        layouts: Layouts,
-        staging: Staging,
-        common: Common,
-        views: Mapping[str, CaseStudyView],
-        facet: Facet,
-    ) -> str:
-        """Write one facet page; returns its path in the site."""
-        rel = f"{facet.url}index.html"
-        staging.write_text(rel, self._facet_page(layouts, common, views, facet))
-        return rel
 
     def write_pages(self, layouts: Layouts, staging: Staging, common: Common) -> int:
         """The search page and the 404 page; returns how many."""

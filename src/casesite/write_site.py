@@ -16,12 +16,16 @@ from .i18n import Translator
 from .links import relative_url
 from .markdown import QuoteUse, render_body
 from .model import CaseStudy
+from .page_cache import PageCache, PageKeys, base_key
 from .pipeline import Checked
 from .publish import PageScan, Staging
 from .quotes import QuoteCheck, quote_html
 from .reader import Reader
 from .render import Layouts, make_environment
 from .views import PageView, case_study_view, site_view, theme_css
+
+PAGES_FILE = "pages.pickle"  # in the build cache
+Written = tuple[tuple[str, str, PageScan | None], str | None]  # staging.done(), page key
 
 if TYPE_CHECKING:
     from .ondemand import BriefsOnRequest
@@ -58,42 +62,52 @@ def write_site(
     def common(lang: str, url: str) -> dict[str, Any]:
         return {"t": Translator(lang), "site": site_v, "root": relative_url(url, "")}
 
-    def write_case_study(cs: CaseStudy) -> str:
+    def case_study_page(cs: CaseStudy) -> tuple[str, dict[str, Any], str]:
         checks = {q.use: q for q in checked.quotes[cs.source]}
         draw = partial(_draw_quote, checks, cs)
         body = render_body(checked.bodies[cs.source], checked.links[cs.source], draw)
         view = replace(by_source[cs.source], body_html=body)
         page = PageView(cs.title, cs.summary, cs.lang, base + cs.url)
-        html = layouts.render(
-            "case-study.html",
-            {
-                **common(cs.lang, cs.url),
-                "page": page,
-                "cs": view,
-                "brief": briefs.link(cs) if briefs is not None else None,
-                **reader.case_study_extras(cs),
-            },
-            f"{cs.source}",
-        )
-        rel = f"{cs.url}index.html"
-        staging.write_text(rel, html)
-        return rel
+        context = {
+            **common(cs.lang, cs.url),
+            "page": page,
+            "cs": view,
+            "brief": briefs.link(cs) if briefs is not None else None,
+            **reader.case_study_extras(cs),
+        }
+        return "case-study.html", context, cs.source
+
+    # Pages rendered by an earlier build from the same layouts and values are taken from
+    # the current output (not in a preview, nor with --no-cache: staging.cache is None).
+    page_cache = PageCache(staging.cache / PAGES_FILE if staging.cache else None)
+    keys = PageKeys(
+        base_key(root) if page_cache.path else b"",
+        {"facet_groups": reader.groups, "card_facets": reader.card_facets},
+    )
+
+    def write_page(url: str, made: tuple[str, dict[str, Any], str]) -> Written:
+        template, context, subject = made
+        rel = f"{url}index.html"
+        key = keys.key(rel, context) if page_cache.path else None
+        if not page_cache.reuse(staging, key, rel):
+            staging.write_text(rel, layouts.render(template, context, subject))
+        return staging.done(rel), key
 
     studies = site.case_studies
     # Lists show a case study's facts, never its body.
     views = [case_study_view(cs, site.programmes[cs.programme], Markup("")) for cs in studies]
     by_source = {cs.source: v for cs, v in zip(studies, views, strict=True)}
 
-    def write_pages(chunk: Sequence[CaseStudy | Facet]) -> list[tuple[str, str, PageScan | None]]:
+    def write_pages(chunk: Sequence[CaseStudy | Facet]) -> list[Written]:
         """Case study and facet pages (in worker processes on large sites)."""
         written = []
         with staging.background():
             for item in chunk:
                 if isinstance(item, CaseStudy):
-                    rel = write_case_study(item)
+                    written.append(write_page(item.url, case_study_page(item)))
                 else:
-                    rel = reader.write_facet(layouts, staging, common, by_source, item)
-                written.append(staging.done(rel))
+                    page = reader.facet_page(layouts, common, by_source, item)
+                    written.append(write_page(item.url, page))
         return written
 
     # One page of each kind is rendered here, so the layouts are compiled (and locale data
@@ -102,7 +116,7 @@ def write_site(
     facets = reader.facet_list()
     first: list[CaseStudy | Facet] = [*studies[:1], *facets[:1]]
     rest: list[CaseStudy | Facet] = [*studies[1:], *facets[1:]]
-    pages += len(write_pages(first))
+    done = write_pages(first)
 
     def index_and_the_rest() -> None:
         """The pages of the site's own and the assets: here, while the workers render."""
@@ -132,6 +146,10 @@ def write_site(
     workers = jobs_for(len(rest), jobs)
     written = fork_map(write_pages, rest, workers, meanwhile=index_and_the_rest)
     if workers > 1:
-        staging.claim(written)
-    pages += len(written)
-    return pages
+        staging.claim(page for page, _ in written)
+    done += written
+    for (rel, found, scan), key in done:
+        if scan is not None:
+            page_cache.remember(key, (rel, found, scan))
+    page_cache.save()
+    return pages + len(done)
