@@ -52,24 +52,23 @@ class PageKeys:
 
     def key(self, page: str, context: Mapping[str, Any]) -> str | None:
         """None when a value cannot be digested (the page is then always rendered)."""
-        h = hashlib.blake2b(self.base + page.encode() + b"\0", digest_size=20)
+        values: list[tuple[str, object]] = []
         try:
             for name in sorted(context):
                 value = context[name]
                 if isinstance(value, FunctionType):
                     continue  # card(): a layout of its own over values that are in the context
-                h.update(name.encode() + b"\0")
                 if name in self.shared and self.shared[name] is value:
                     if name not in self._digests:
                         self._digests[name] = hashlib.blake2b(
                             _dumps(value), digest_size=20
                         ).digest()
-                    h.update(self._digests[name])
-                else:
-                    h.update(_dumps(value))
+                    value = self._digests[name]
+                values.append((name, value))
+            data = _dumps((self.base, page, values))
         except (pickle.PicklingError, TypeError, AttributeError, RecursionError, ValueError):
             return None
-        return h.hexdigest()
+        return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
 def _dumps(value: object) -> bytes:
