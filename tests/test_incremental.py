@@ -136,14 +136,28 @@ def test_unchanged_pages_are_not_rendered_again(
     assert tree_digest(site.root / "_site") == tree_digest(site.root / "full")
 
 
-def test_a_hand_edited_output_file_is_written_again(mini_site: Callable[..., MiniSite]) -> None:
+@pytest.mark.parametrize("page", ["index.html", "case-studies/hungary/index.html"])
+def test_a_hand_edited_output_file_is_written_again(
+    mini_site: Callable[..., MiniSite], page: str
+) -> None:
     site = mini_site()
     _build(site)
-    page = site.root / "_site/index.html"
-    original = page.read_bytes()
-    page.write_bytes(original.replace(b"Test stories", b"Edited by hand"))
+    path = site.root / "_site" / page
+    original = path.read_bytes()
+    assert b"Test stories" in original
+    path.write_bytes(original.replace(b"Test stories", b"Edited by hand"))
     _build(site)
-    assert page.read_bytes() == original
+    assert path.read_bytes() == original
+
+
+def test_a_deleted_output_page_is_written_again(mini_site: Callable[..., MiniSite]) -> None:
+    site = mini_site()
+    _build(site)
+    path = site.root / "_site/case-studies/hungary/index.html"
+    original = path.read_bytes()
+    path.unlink()
+    _build(site)
+    assert path.read_bytes() == original
 
 
 def test_a_damaged_cache_is_ignored(mini_site: Callable[..., MiniSite]) -> None:
