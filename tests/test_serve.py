@@ -506,18 +506,25 @@ def test_a_browser_reloads_by_itself_and_shows_the_errors(
         calls = 0
 
         async def js(expression: str) -> object:
+            """The expression's value in the page. While the page is between two documents
+            (a reload), Chromium answers with an error instead: asked again, shortly."""
             nonlocal calls
-            calls += 1
             params = {"expression": expression, "returnByValue": True}
-            await ws.write_message(
-                json.dumps({"id": calls, "method": "Runtime.evaluate", "params": params})
-            )
-            while True:
-                raw = await ws.read_message()
-                assert isinstance(raw, str)
-                reply = json.loads(raw)
-                if reply.get("id") == calls:
+            for _ in range(200):
+                calls += 1
+                await ws.write_message(
+                    json.dumps({"id": calls, "method": "Runtime.evaluate", "params": params})
+                )
+                while True:
+                    raw = await ws.read_message()
+                    assert isinstance(raw, str)
+                    reply = json.loads(raw)
+                    if reply.get("id") == calls:
+                        break
+                if "result" in reply:
                     return reply["result"]["result"].get("value")
+                await asyncio.sleep(0.025)
+            raise AssertionError(f"the page never answered {expression!r}: {reply}")
 
         async def until(expression: str, timeout: float = 10.0) -> float:
             started = time.perf_counter()
