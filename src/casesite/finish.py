@@ -16,7 +16,7 @@ from .diagnostics import Diagnostic
 from .facets import FOLDERS, site_facets
 from .feeds import FEED_PATH, SITEMAP_PATH, SitemapEntry, atom_feed, latest, robots_txt, sitemap
 from .feeds import last_changed as changed
-from .linkcheck import PageOrigin, ScanCache, check_links
+from .linkcheck import PageOrigin, check_links
 from .model import CaseStudy
 from .pipeline import Checked
 from .publish import Staging
@@ -100,11 +100,8 @@ def finish_site(
 
     # Without PDFs in this build (a preview renders them on demand), their links stand.
     on_demand = frozenset() if pdf else frozenset(pdf_path(cs) for cs in site.case_studies)
-    scans = ScanCache(
-        staging.cache / "links.pickle" if staging.cache else None, staging.written, staging.scans
-    )
     origins = page_origins(checked, pages)
-    problems = check_links(folder, config.base_url, origins, on_demand, root, scans, pages)
+    problems = check_links(folder, config.base_url, origins, on_demand, root, staging.scans, pages)
     if problems:
         return problems
     return index_into(staging, config.lang) if search else []

@@ -7,8 +7,6 @@ names the layout and the page (or case study) it was rendering.
 
 from __future__ import annotations
 
-import os
-import pickle
 import posixpath
 import re
 from bisect import bisect_right
@@ -18,7 +16,6 @@ from html import unescape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .analysis import code_digest
 from .diagnostics import Diagnostic, Location, error
 from .publish import PageScan
 
@@ -148,93 +145,25 @@ def scan_tuples(html: str) -> PageScan:
     return tuple(sorted(ids)), tuple(refs)
 
 
-class ScanCache:
-    """Scanned pages by the digest of their bytes, kept in .casesite-cache/links.pickle:
-    a page that has not changed since the last build is not scanned again."""
-
-    def __init__(
-        self,
-        path: Path | None,
-        digests: Mapping[str, str],
-        fresh: Mapping[str, PageScan] | None = None,
-    ) -> None:
-        self.path = path
-        self.digests = digests  # page -> digest of its bytes, as the build wrote them
-        self.fresh = fresh or {}  # pages scanned as they were written
-        self.entries: dict[str, PageScan] = {}
-        self.used: dict[str, PageScan] = {}
-        if path is not None:
-            try:
-                with path.open("rb") as stream:
-                    found = pickle.load(stream)
-                if isinstance(found, dict):
-                    self.entries = found
-            except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError,
-                    AttributeError, ImportError):  # fmt: skip
-                pass
-
-    def _key(self, page: str) -> str | None:
-        found = self.digests.get(page)
-        # The scanner's own code is part of the key: a new casesite scans afresh.
-        return None if found is None else code_digest().hex() + found
-
-    def get(self, page: str) -> PageScan | None:
-        key = self._key(page)
-        entry = self.fresh.get(page) or (self.entries.get(key) if key is not None else None)
-        if key is None or entry is None or not _well_formed(entry):
-            return None
-        self.used[key] = entry
-        return entry
-
-    def put(self, page: str, found: PageScan) -> None:
-        key = self._key(page)
-        if key is not None:
-            self.used[key] = found
-
-    def save(self) -> None:
-        if self.path is None or self.used.keys() == self.entries.keys():
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-            with temporary.open("wb") as stream:
-                pickle.dump(self.used, stream, pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.path)
-        except OSError:
-            pass  # the next build scans again
-
-
-def _well_formed(entry: object) -> bool:
-    """Whether a cached entry has the shape of a PageScan (the file may be damaged)."""
-    if not (isinstance(entry, tuple) and len(entry) == 2):
-        return False
-    ids, refs = entry
-    return (
-        isinstance(ids, tuple)
-        and isinstance(refs, tuple)
-        and all(isinstance(r, tuple) and len(r) == 4 for r in refs)
-    )
-
-
 def _pages(
-    folder: Path, names: Iterable[str] | None = None, cache: ScanCache | None = None
+    folder: Path, names: Iterable[str] | None = None, scans: Mapping[str, PageScan] | None = None
 ) -> dict[str, PageScan]:
-    """Every page of the built site (`names`, or every .html file in `folder`), scanned (or
-    from the cache when unchanged). In one process: sending the scanned links back from
-    worker processes costs more than scanning them."""
-    cache = cache or ScanCache(None, {})
+    """Every page of the built site (`names`, or every .html file in `folder`), scanned, or
+    as `scans` has it: the build scans each page as it writes it (in the worker process
+    that rendered it), or takes the scan with a page it reuses."""
+    scans = scans or {}
     if names is None:
         names = (p.relative_to(folder).as_posix() for p in folder.rglob("*.html") if p.is_file())
     pages: dict[str, PageScan] = {}
     for rel in sorted(names):
         if rel.startswith(SKIPPED_FOLDERS):
             continue
-        found = cache.get(rel)
-        if found is None:
-            found = scan_tuples((folder / rel).read_text("utf-8", errors="replace"))
-            cache.put(rel, found)
-        pages[rel] = found
-    cache.save()
+        found = scans.get(rel)
+        pages[rel] = (
+            found
+            if found is not None
+            else scan_tuples((folder / rel).read_text("utf-8", errors="replace"))
+        )
     return pages
 
 
@@ -299,13 +228,13 @@ def broken_links(
     folder: Path,
     base_url: str,
     on_demand: frozenset[str] = frozenset(),
-    cache: ScanCache | None = None,
+    scans: Mapping[str, PageScan] | None = None,
     names: Iterable[str] | None = None,
 ) -> Iterator[tuple[str, Reference, str]]:
     """(page, reference, what is wrong) for every internal reference that does not resolve.
     `on_demand` names files that are served although this build did not write them;
     `names`, the pages to check (default: every .html file in `folder`)."""
-    pages = _pages(folder, names, cache)
+    pages = _pages(folder, names, scans)
     # Most pages share most of their links (the header, the footer, the assets, the facet
     # pages): each address is worked out once per folder it leads from, which for
     # "../../x" is the folder two levels up, whatever page it is on.
@@ -403,14 +332,14 @@ def check_links(
     origins: Mapping[str, PageOrigin],
     on_demand: frozenset[str] = frozenset(),
     root: Path | None = None,
-    cache: ScanCache | None = None,
+    scans: Mapping[str, PageScan] | None = None,
     names: Iterable[str] | None = None,
 ) -> list[Diagnostic]:
     """One diagnostic per broken address and the layout line that wrote it (found in
     `root`/layouts when given), naming the built pages it was found on."""
     # One error per layout line: the same link on many pages (or at other depths) is one fix.
     found: dict[tuple[Location, str], list[tuple[str, Reference, str]]] = {}
-    for page, ref, problem in broken_links(folder, base_url, on_demand, cache, names):
+    for page, ref, problem in broken_links(folder, base_url, on_demand, scans, names):
         origin = origins.get(page, PageOrigin("layouts", page))
         where = locate(ref.value, base_url, root, origin.layout) if root else None
         key = (where, "") if where else (Location(origin.layout), f"{ref.value} {problem}")

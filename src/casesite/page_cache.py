@@ -85,6 +85,18 @@ def base_key(root: Path) -> bytes:
     return code_digest() + layouts_digest(root) + jinja2.__version__.encode()
 
 
+def _is_scan(value: object) -> bool:
+    """Whether a cached value has the shape of a PageScan (the cache file may be damaged)."""
+    if not (isinstance(value, tuple) and len(value) == 2):
+        return False
+    ids, refs = value
+    return (
+        isinstance(ids, tuple)
+        and isinstance(refs, tuple)
+        and all(isinstance(r, tuple) and len(r) == 4 for r in refs)
+    )
+
+
 class PageCache:
     """The pages of the last build by key; `found` holds what this build used or made."""
 
@@ -112,6 +124,8 @@ class PageCache:
         if not (isinstance(entry, tuple) and len(entry) == 3 and entry[0] == page):
             return False
         _, found, scan = entry
+        if not _is_scan(scan):
+            return False
         if not staging.reuse(page, found):
             return False
         staging.scans[page] = scan
