@@ -341,13 +341,15 @@ def analyse_files(
     for (rel, info), read in zip(todo, done, strict=True):
         if read.text_digest is not None:
             cache.saw(rel, info, read.text_digest)
-        result = read.result
-        if result is None and read.key is not None:
-            result = cache.get(read.key)
-        elif read.key is not None and result is not None:
-            cache.put(read.key, result)
-        assert result is not None, "a file is either read from the cache or analysed"
-        results[rel] = result
+        if read.result is None:  # the cache has it
+            assert read.key is not None
+            hit = cache.get(read.key)
+            assert hit is not None, "a worker found it in the cache this process holds"
+            results[rel] = hit
+        else:
+            if read.key is not None:  # None: the file could not be read
+                cache.put(read.key, read.result)
+            results[rel] = read.result
     cache.save()
     files = tuple(r for rel in studies if isinstance(r := results[rel], FileResult))
     approvals = tuple(r for rel in records if isinstance(r := results[rel], RecordResult))
