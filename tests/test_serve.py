@@ -533,20 +533,27 @@ def test_a_browser_reloads_by_itself_and_shows_the_errors(
                 await asyncio.sleep(0.01)
             return time.perf_counter() - started
 
+        async def listening() -> None:
+            """Until the page's live-reload script is connected: a change saved before
+            would reload nothing (each reload starts a new connection)."""
+            await until(
+                "!!window.LiveReload && LiveReload.connector && LiveReload.connector._connectionDesired && LiveReload.connector.protocol > 0"
+            )
+
         await until(f"document.title.includes({json.dumps(TITLE)})")
-        await until(
-            "!!window.LiveReload && LiveReload.connector && LiveReload.connector._connectionDesired && LiveReload.connector.protocol > 0"
-        )
+        await listening()
         await js("window.untouched = true")
         edit(site, f"title: {TITLE}", "title: Seen in the browser")
         seconds = await until("document.title.includes('Seen in the browser')")
         assert seconds < RELOAD_LIMIT, f"took {seconds:.3f} s"
         assert await js("window.untouched") is None  # the page reloaded by itself
+        await listening()
         edit(site, "country: HU", "country: ZZ")
         await until("!!document.getElementById('casesite-errors')")
         overlay = await js("document.getElementById('casesite-errors').innerText")
         assert isinstance(overlay, str) and f"{CS}:5:10" in overlay
         assert "Hint:" in overlay
+        await listening()
         edit(site, "country: ZZ", "country: HU")
         await until("!document.getElementById('casesite-errors')")
         ws.close()
