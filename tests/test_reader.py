@@ -443,6 +443,7 @@ TRICKY_HTML = """<!doctype html><html><head>
   data-x="a > b">z</a>
 <img src="i.png" alt="" id="two"><a name="three"></a><p hidden id="four">
 <form action="search/"><input id="q"></form>
+<div title="<a href='in-attribute'>" data-x='a > b' id="five"></div>
 </body></html>
 """
 
@@ -457,7 +458,7 @@ def test_the_link_scanner_agrees_with_html_parser(sample_site: Path) -> None:
         reference.close()
         assert scan(html) == (frozenset(reference.ids), tuple(reference.refs))
     ids, refs = scan(TRICKY_HTML)
-    assert ids == {"one", "two", "three", "four", "q"}
+    assert ids == {"one", "two", "three", "four", "q", "five"}
     assert [r.value for r in refs] == [
         "https://example.org/x/",
         "single",

@@ -36,16 +36,9 @@ class Translator:
     lang: str
 
     def __call__(self, key: str, **values: object) -> str:
-        entry = _table(self.lang).get(key)
-        if entry is None:
-            entry = _table(FALLBACK).get(key)
-        if entry is None:
-            raise KeyError(f"no interface string '{key}' in translations/{FALLBACK}.json")
-        if isinstance(entry, dict):  # plural forms, chosen by the CLDR rule for `count`
-            count = values.get("count", values.get("n", 0))
-            category = formatting.plural_category(Decimal(str(count)), self.lang)
-            entry = entry.get(category, entry.get("other", ""))
-        return str(entry).format(**values)
+        if not values:
+            return _plain(self.lang, key)  # most strings: no values, asked for on every page
+        return _fill(self.lang, key, values)
 
     def forms(self, key: str, **values: object) -> dict[str, str]:
         """Every plural form of a string, filled in, for a script that picks one at run time
@@ -58,3 +51,21 @@ class Translator:
         if isinstance(entry, dict):
             return {str(k): str(v).format(**values) for k, v in sorted(entry.items())}
         return {"other": str(entry).format(**values)}
+
+
+@lru_cache(maxsize=4096)
+def _plain(lang: str, key: str) -> str:
+    return _fill(lang, key, {})
+
+
+def _fill(lang: str, key: str, values: dict[str, object]) -> str:
+    entry = _table(lang).get(key)
+    if entry is None:
+        entry = _table(FALLBACK).get(key)
+    if entry is None:
+        raise KeyError(f"no interface string '{key}' in translations/{FALLBACK}.json")
+    if isinstance(entry, dict):  # plural forms, chosen by the CLDR rule for `count`
+        count = values.get("count", values.get("n", 0))
+        category = formatting.plural_category(Decimal(str(count)), lang)
+        entry = entry.get(category, entry.get("other", ""))
+    return str(entry).format(**values)
