@@ -40,15 +40,38 @@ class Timing:
     name: str
     seconds: list[float] = field(default_factory=list)
     peak_mb: list[float] = field(default_factory=list)
+    cpu: list[tuple[float, float]] = field(default_factory=list)  # (user s, system s)
     pages: int = 0  # HTML pages in the output
 
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
 
+    def add(self, measured: Measured) -> None:
+        self.seconds.append(measured.seconds)
+        self.peak_mb.append(measured.peak_mb)
+        self.cpu.append((measured.user, measured.system))
 
-def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
-    """Wall time and peak resident memory (MB) of one process."""
+    def cpu_medians(self) -> tuple[float, float]:
+        return (
+            statistics.median(u for u, _ in self.cpu),
+            statistics.median(s for _, s in self.cpu),
+        )
+
+
+@dataclass(frozen=True)
+class Measured:
+    """One run: wall time, peak resident memory, and the CPU time of the process and the
+    children it waited for (user, and system: the kernel's work for it, files above all)."""
+
+    seconds: float
+    peak_mb: float
+    user: float
+    system: float
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Measured:
+    """Wall time, peak resident memory (MB) and CPU time of one process."""
     started = time.perf_counter()
     proc = subprocess.Popen(
         cmd,
@@ -63,7 +86,7 @@ def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[f
     err = proc.stderr.read().decode() if proc.stderr else ""
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed in {cwd}:\n{err}")
-    return elapsed, usage.ru_maxrss / 1024
+    return Measured(elapsed, usage.ru_maxrss / 1024, usage.ru_utime, usage.ru_stime)
 
 
 def machine() -> dict[str, str]:
@@ -115,9 +138,7 @@ def measure(
     timing = Timing(name)
     for _ in range(repeat):
         before()
-        seconds, peak = run(cmd, cwd)
-        timing.seconds.append(seconds)
-        timing.peak_mb.append(peak)
+        timing.add(run(cmd, cwd))
     return timing
 
 
@@ -155,9 +176,7 @@ def html_comparison(n: int, repeat: int, work: Path) -> dict[str, Timing]:
         for name in order[k:] + order[:k]:  # rotate who goes first
             before, cmd, cwd, out = jobs[name]
             before()
-            seconds, peak = run(cmd, cwd)
-            timings[name].seconds.append(seconds)
-            timings[name].peak_mb.append(peak)
+            timings[name].add(run(cmd, cwd))
             skipped = ("pagefind", "theme", "assets")
             timings[name].pages = sum(
                 1
@@ -221,11 +240,15 @@ def main() -> None:
         cs, hugo, pel = html["casesite"].median, html["hugo"].median, html["pelican"].median
         results["html"] = {k: asdict(v) | {"median": v.median} for k, v in html.items()}
         print(f"## HTML-only build, {args.size} case studies (median of {args.repeat})\n")
-        print("| tool | pages | median s | ratio to Hugo | peak MB |\n|---|---|---|---|---|")
+        print(
+            "| tool | pages | median s | ratio to Hugo | CPU s, user + system | peak MB |\n"
+            "|---|---|---|---|---|---|"
+        )
         for name, t in html.items():
+            user, system = t.cpu_medians()
             print(
                 f"| {name} | {t.pages} | {t.median:.2f} | {t.median / hugo:.2f} "
-                f"| {max(t.peak_mb):.0f} |"
+                f"| {user:.2f} + {system:.2f} | {max(t.peak_mb):.0f} |"
             )
         print(
             f"\ncasesite is {pel / cs:.2f}x as fast as Pelican "
@@ -248,9 +271,11 @@ def main() -> None:
             site = corpus.generate(work / f"memory-{args.memory_size}", args.memory_size)
             # casesite's own processes, then the whole build with the Pagefind indexer
             # (a separate program, whose peak is reported when it is the larger).
-            seconds, peak = run(casesite("--no-pdf", "--no-search"), site)
+            alone = run(casesite("--no-pdf", "--no-search"), site)
+            seconds, peak = alone.seconds, alone.peak_mb
             clean(site)
-            full_seconds, full_peak = run(casesite("--no-pdf"), site)
+            full = run(casesite("--no-pdf"), site)
+            full_seconds, full_peak = full.seconds, full.peak_mb
             results["memory"] = {
                 "size": args.memory_size,
                 "seconds": seconds,
