@@ -247,6 +247,48 @@ def test_the_open_page_is_told_to_reload_within_half_a_second(
     }
 
 
+async def _told_on_connect(base: str, path: str, wait: float) -> dict[str, object] | None:
+    """What the server tells a page at `path` whose socket opens now (livereload.js's
+    handshake), within `wait` seconds; None when it says nothing."""
+    socket_url = base.replace("http://", "ws://") + "livereload"
+    ws = await websocket_connect(HTTPRequest(socket_url, headers={"Origin": base[:-1]}))
+    try:
+        hello = {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}
+        await ws.write_message(json.dumps(hello))
+        reply = await ws.read_message()
+        assert isinstance(reply, str) and json.loads(reply)["command"] == "hello"
+        await ws.write_message(json.dumps({"command": "info", "url": base + path[1:]}))
+        try:
+            message = await asyncio.wait_for(ws.read_message(), wait)
+        except TimeoutError:
+            return None
+        assert isinstance(message, str)
+        return dict(json.loads(message))
+    finally:
+        ws.close()
+
+
+def test_a_page_still_loading_when_told_to_reload_is_told_again_when_it_connects(
+    mini_site: Callable[..., MiniSite],
+) -> None:
+    """Two saves in quick succession: the page reloads after the first, and the second's
+    reload is sent before its socket is open again."""
+    site = mini_site()
+    with serving(site.root) as server:
+        server.get(PAGE)  # the page loads; its script has not connected yet
+        before = server.rebuilds()
+        edit(site, f"title: {TITLE}", "title: Saved while the page loaded")
+        server.wait_rebuilt(before)  # the reload is sent to no one
+        told = asyncio.run(_told_on_connect(server.base, PAGE, 10))
+        assert told == {"command": "reload", "path": "*", "liveCSS": True, "liveImg": True}
+        # Loaded again, the page is up to date: nothing to tell it.
+        _, page = server.get(PAGE)
+        assert "Saved while the page loaded" in page
+        assert asyncio.run(_told_on_connect(server.base, PAGE, 1.0)) is None
+        # Nor a page at an address this server has not served since the change.
+        assert asyncio.run(_told_on_connect(server.base, "/search/", 1.0)) is None
+
+
 def _listening(port: int) -> list[str]:
     """Local addresses (hex, as in /proc/net/tcp*) that listen on `port`."""
     found = []

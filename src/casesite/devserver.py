@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import mimetypes
 import os
 import shutil
@@ -146,6 +147,11 @@ class Preview:
         self.debouncer = Debouncer(quiet=QUIET)
         self.seen = snapshot(options.root)
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="casesite-build")
+        # How many times the open pages were told to reload, and that count when each page
+        # (by path) was last served: a page that was loading while they were told (its
+        # socket not yet open) is told again when its socket opens.
+        self.generation = 0
+        self.served: dict[str, int] = {}
 
     def record(self, attempt: Attempt, why: str) -> None:
         """Keep the attempt and tell the terminal about it."""
@@ -211,6 +217,7 @@ class Preview:
                 more = f" and {len(paths) - 1} more" if len(paths) > 1 else ""
                 self.record(attempt, f"{first}{more} changed")
                 if attempt.ok or attempt.errors != before.errors:
+                    self.generation += 1
                     # Changed stylesheets are swapped in place; anything else reloads the page.
                     for path in sorted(paths) if styles_only(paths) else ["*"]:
                         reload_browsers(path)
@@ -229,14 +236,19 @@ class Preview:
 
     def decorate(self, page: bytes, url_path: str) -> bytes:
         """The page with the reload script, and the errors over it."""
+        self.served[url_path] = self.generation
         errors = self.errors_for(url_path)
         title = f"({headline(errors)}) " if errors else ""
         return inject(page, RELOAD_SCRIPT, overlay_html(errors, has_build=True), title)
 
 
+def reload_message(path: str) -> dict[str, object]:
+    return {"command": "reload", "path": path, "liveCSS": True, "liveImg": True}
+
+
 def reload_browsers(path: str) -> None:
     """Tell every open page to reload; a stylesheet path swaps just that stylesheet."""
-    message = {"command": "reload", "path": path, "liveCSS": True, "liveImg": True}
+    message = reload_message(path)
     for waiter in list(LiveReloadHandler.waiters):
         try:
             waiter.write_message(message)
@@ -247,8 +259,26 @@ def reload_browsers(path: str) -> None:
 class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]  # livereload has no type hints
     """livereload's websocket, for pages from this server only."""
 
+    def initialize(self, preview: Preview) -> None:
+        self.preview = preview
+
     def check_origin(self, origin: str) -> bool:
         return urlsplit(origin).hostname in LOCAL_NAMES
+
+    def on_message(self, message: str | bytes) -> None:
+        super().on_message(message)
+        # The page says which address it shows ("info", after the handshake). If it was
+        # served before the last reload was sent, it missed it: two saves in quick
+        # succession, the second while the page was reloading after the first.
+        try:
+            said = json.loads(message)
+        except ValueError:
+            return
+        if isinstance(said, dict) and said.get("command") == "info":
+            path = urlsplit(str(said.get("url", ""))).path
+            preview = self.preview
+            if preview.served.get(path, preview.generation) < preview.generation:
+                self.send_message(reload_message("*"))
 
 
 class SiteHandler(web.RequestHandler):
@@ -274,13 +304,17 @@ class SiteHandler(web.RequestHandler):
     def _page(self, status: int, title: str, text: str) -> None:
         page = page_html(title, title, text, self.preview.errors_for(self.request.path))
         self.set_status(status)
-        self.set_header("Content-Type", TYPES[".html"])
-        self.finish(inject(page.encode(), RELOAD_SCRIPT, ""))
+        self._finish_page(page)
 
     def _errors_page(self, title: str, problems: list[Diagnostic]) -> None:
         note = "Fix the problems below and save, then reload this page."
         page = page_html(title, title, "It is made when it is asked for.", problems, note)
         self.set_status(500)
+        self._finish_page(page)
+
+    def _finish_page(self, page: str) -> None:
+        """A page of the server's own (not of the site), with the reload script."""
+        self.preview.served[self.request.path] = self.preview.generation
         self.set_header("Content-Type", TYPES[".html"])
         self.finish(inject(page.encode(), RELOAD_SCRIPT, ""))
 
@@ -318,7 +352,7 @@ class SiteHandler(web.RequestHandler):
 def _application(preview: Preview) -> web.Application:
     return web.Application(
         [
-            (r"/livereload", ReloadSocket),
+            (r"/livereload", ReloadSocket, {"preview": preview}),
             (r"/livereload\.js", LiveReloadJSHandler),
             (r"/.*", SiteHandler, {"preview": preview}),
         ],
