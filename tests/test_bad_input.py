@@ -292,6 +292,12 @@ CASES: list[tuple[str, dict[str, str | bytes | None], str, str]] = [
     ),
     # --- files ---
     (
+        "unknown site language",
+        {"content/site.yml": "name: x\nbase_url: https://e.org/\nlang: klingon\n"},
+        "unknown-language",
+        "content/site.yml:3:7",
+    ),
+    (
         "missing site settings",
         {"content/site.yml": None},
         "missing-site-settings",

@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import formatting
 from .content import load_yaml_file
 from .diagnostics import Diagnostic, Location, error
 from .fields import FieldReader
@@ -134,15 +133,7 @@ def load_config(root: Path, assets: frozenset[str]) -> tuple[SiteConfig | None, 
     name = reader.text("name")
     tagline = reader.text("tagline", required=False) or ""
     base_url = reader.web_url("base_url", required=True)
-    lang = reader.text("lang", required=False) or "en"
-    if not formatting.is_known_language(lang):
-        reader.fail(
-            "lang",
-            "unknown-language",
-            f"'{lang}' is not a language code casesite knows",
-            "use a code such as en, hu, cs or en-GB",
-        )
-        lang = "en"
+    lang = reader.language("lang", "en")
     default_programme = reader.text("default_programme", required=False) or ""
     licence = reader.sub("licence", {"name", "url"}, required=False)
     licence_name = (licence.text("name", required=True) or "") if licence else ""

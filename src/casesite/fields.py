@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from . import formatting
 from .diagnostics import Diagnostic, Location, did_you_mean, error
 from .yamlstrict import YamlDoc
 
@@ -241,6 +242,19 @@ class FieldReader:
                 "copy the address from the browser's address bar",
             )
             return ""
+        return value
+
+    def language(self, key: str, default: str) -> str:
+        """A language code babel knows (en, hu, en-GB); `default` when absent or unknown."""
+        value = self.text(key, required=False) or default
+        if not formatting.is_known_language(value):
+            self.fail(
+                key,
+                "unknown-language",
+                f"'{value}' is not a language code casesite knows",
+                "use a code such as en, hu, cs or en-GB",
+            )
+            return default
         return value
 
     def choice(self, key: str, choices: Iterable[str], required: bool = True) -> str | None:

@@ -166,14 +166,7 @@ def read_case_study(
             f"'updated' ({updated}) is before 'published' ({published})",
             "an update comes after publication; check both dates",
         )
-    lang = reader.text("lang", required=False) or config.lang
-    if not formatting.is_known_language(lang):
-        reader.fail(
-            "lang",
-            "unknown-language",
-            f"'{lang}' is not a language code casesite knows",
-            "use a code such as en, hu, cs or en-GB",
-        )
+    lang = reader.language("lang", config.lang)
     draft = reader.boolean("draft")
     themes = reader.texts("themes")
     images = reader.items("images", {"src", "alt", "caption"}, _image(known.assets))
