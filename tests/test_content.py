@@ -10,12 +10,11 @@ import pytest
 from casesite.content import (
     ContentFile,
     list_dir,
-    load_case_studies,
     load_yaml_file,
     read_text,
     split_front_matter,
 )
-from casesite.diagnostics import Location, Severity
+from casesite.diagnostics import Diagnostic, Location, Severity
 
 CS = "content/case-studies"
 GOOD = "---\ntitle: Hello\ncountry: NO\n---\n# Heading\n\nBody text.\n"
@@ -251,7 +250,22 @@ def test_list_dir_on_a_file(tmp_path: Path) -> None:
     assert [d.code for d in diagnostics] == ["unreadable-file"]
 
 
-# --- load_case_studies and load_yaml_file ----------------------------------------------
+# --- the folder read and split, as the build does it; load_yaml_file -------------------
+
+
+def load_case_studies(root: Path) -> tuple[list[ContentFile], list[Diagnostic]]:
+    """Every case study file listed, read and split (analysis.analyse_files does the same,
+    file by file, before the schema)."""
+    paths, diagnostics = list_dir(root, CS, (".md",))
+    files: list[ContentFile] = []
+    for rel in paths:
+        text, problems = read_text(root, rel)
+        diagnostics += problems
+        if text is not None:
+            content, problems = split_front_matter(text, rel)
+            diagnostics += problems
+            files += [content] if content is not None else []
+    return files, diagnostics
 
 
 def test_load_case_studies_collects_every_problem(tmp_path: Path) -> None:

@@ -231,19 +231,3 @@ def load_yaml_file(root: Path, rel: str) -> tuple[YamlDoc | None, list[Diagnosti
         return None, diagnostics
     doc, more = load_yaml(text, rel, first_line=1)
     return doc, diagnostics + more
-
-
-def load_case_studies(root: Path) -> tuple[list[ContentFile], list[Diagnostic]]:
-    """Every ``content/case-studies/*.md`` file, read and split, with all problems found."""
-    paths, diagnostics = list_dir(root, CASE_STUDIES_DIR, (".md",))
-    files: list[ContentFile] = []
-    for rel in paths:
-        text, problems = read_text(root, rel)
-        diagnostics += problems
-        if text is None:
-            continue
-        content, problems = split_front_matter(text, rel)
-        diagnostics += problems
-        if content is not None:
-            files.append(content)
-    return files, diagnostics
