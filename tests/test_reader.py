@@ -444,6 +444,7 @@ TRICKY_HTML = """<!doctype html><html><head>
 <img src="i.png" alt="" id="two"><a name="three"></a><p hidden id="four">
 <form action="search/"><input id="q"></form>
 <div title="<a href='in-attribute'>" data-x='a > b' id="five"></div>
+<p title="<script>x</script>" id="six"></p>
 </body></html>
 """
 
@@ -458,7 +459,7 @@ def test_the_link_scanner_agrees_with_html_parser(sample_site: Path) -> None:
         reference.close()
         assert scan(html) == (frozenset(reference.ids), tuple(reference.refs))
     ids, refs = scan(TRICKY_HTML)
-    assert ids == {"one", "two", "three", "four", "q", "five"}
+    assert ids == {"one", "two", "three", "four", "q", "five", "six"}
     assert [r.value for r in refs] == [
         "https://example.org/x/",
         "single",

@@ -53,8 +53,8 @@ class Reference:
 
 # The pages are casesite's own output, so a scanner of tags and attributes is enough, and
 # about five times as fast as html.parser (tests/test_reader.py checks they agree).
-# Comments are blanked first (same length, so offsets and lines stay true), and the text of
-# raw-text elements is passed over: a "<a href" inside them is not a link.
+# Comments and the text of raw-text elements are blanked first (same length, so offsets
+# and lines stay true): a "<a href" inside them is not a link.
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _RAW_TEXT = re.compile(r"(<(script|style|textarea|title)\b[^>]*>)(.*?)(</\2\s*>)", re.S | re.I)
 # A start tag: its name, then anything up to the ">" that is not inside quotes (its
@@ -113,27 +113,22 @@ def _scan(html: str) -> tuple[set[str], list[RawRef]]:
     refs: list[RawRef] = []
     if len(_READ) > _READ_MAX:
         _READ.clear()
+    html = _RAW_TEXT.sub(lambda m: m.group(1) + _blank(m.group(3)) + m.group(4), html)
     read = _READ.get
-    start = 0
-    # The tags between the texts of raw-text elements (their text is passed over).
-    for raw in (*_RAW_TEXT.finditer(html), None):
-        end = raw.start(3) if raw is not None else len(html)
-        for tag_match in _TAG.finditer(html, start, end):
-            text = tag_match.group()
-            found = read(text)
-            if found is None:
-                found = _READ[text] = _read_tag(*tag_match.group(1, 2))
-            if found is _NOTHING:
-                continue
-            found_ids, found_refs = found
-            ids.update(found_ids)
-            if found_refs:
-                if newlines is None:
-                    newlines = [m.start() for m in _NEWLINE.finditer(html)]
-                line = bisect_right(newlines, tag_match.start()) + 1
-                refs.extend((tag, attr, value, line) for tag, attr, value in found_refs)
-        if raw is not None:
-            start = raw.start(4)
+    for tag_match in _TAG.finditer(html):
+        text = tag_match.group()
+        found = read(text)
+        if found is None:
+            found = _READ[text] = _read_tag(*tag_match.group(1, 2))
+        if found is _NOTHING:
+            continue
+        found_ids, found_refs = found
+        ids.update(found_ids)
+        if found_refs:
+            if newlines is None:
+                newlines = [m.start() for m in _NEWLINE.finditer(html)]
+            line = bisect_right(newlines, tag_match.start()) + 1
+            refs.extend((tag, attr, value, line) for tag, attr, value in found_refs)
     return ids, refs
 
 
