@@ -199,14 +199,18 @@ def test_the_check_job_posts_each_error_as_an_annotation_and_in_the_summary(
     (site.root / "Makefile").write_text(f"check:\n\t{casesite} check\n")
     step = next(s for s in _steps(_workflow()["jobs"]["check"]) if "make check" in s.get("run", ""))
     summary = tmp_path / "summary.md"
-    proc = subprocess.run(
-        ["bash", "-e", "-o", "pipefail", "-c", step["run"]],
-        cwd=site.root,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "GITHUB_STEP_SUMMARY": str(summary)},
-        timeout=120,
-    )
+
+    def run_step() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["bash", "-e", "-o", "pipefail", "-c", step["run"]],
+            cwd=site.root,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "GITHUB_STEP_SUMMARY": str(summary)},
+            timeout=120,
+        )
+
+    proc = run_step()
     assert proc.returncode != 0, proc.stdout + proc.stderr  # the job fails
     assert (
         "::error file=content/case-studies/hungary.md,line=5,col=10::"
@@ -221,14 +225,7 @@ def test_the_check_job_posts_each_error_as_an_annotation_and_in_the_summary(
         (site.root / "content/case-studies/hungary.md").read_text().replace("ZZ", "HU")
     )
     summary.unlink()
-    proc = subprocess.run(
-        ["bash", "-e", "-o", "pipefail", "-c", step["run"]],
-        cwd=site.root,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "GITHUB_STEP_SUMMARY": str(summary)},
-        timeout=120,
-    )
+    proc = run_step()
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "::error" not in proc.stdout and "check passed" in summary.read_text()
 
