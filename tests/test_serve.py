@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from tornado.httpclient import HTTPClientError, HTTPRequest
-from tornado.websocket import websocket_connect
+from tornado.websocket import WebSocketClientConnection, websocket_connect
 
 from .conftest import APPROVAL, CASE_STUDY, REPO, MiniSite
 
@@ -202,6 +202,34 @@ def test_an_edit_shows_at_once_errors_show_in_the_page_and_the_server_survives(
         assert server.alive()
 
 
+async def _page_socket(base: str, path: str) -> WebSocketClientConnection:
+    """The reload socket of a page at `path`, opened as livereload.js opens it: the
+    handshake, then the page's address."""
+    socket_url = base.replace("http://", "ws://") + "livereload"
+    ws = await websocket_connect(HTTPRequest(socket_url, headers={"Origin": base[:-1]}))
+    hello = {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}
+    await ws.write_message(json.dumps(hello))
+    reply = await ws.read_message()
+    assert isinstance(reply, str) and json.loads(reply)["command"] == "hello"
+    await ws.write_message(json.dumps({"command": "info", "url": base + path[1:]}))
+    return ws
+
+
+async def _told_on_connect(base: str, path: str, wait: float) -> dict[str, object] | None:
+    """What the server tells a page at `path` whose socket opens now, within `wait`
+    seconds; None when it says nothing."""
+    ws = await _page_socket(base, path)
+    try:
+        try:
+            message = await asyncio.wait_for(ws.read_message(), wait)
+        except TimeoutError:
+            return None
+        assert isinstance(message, str)
+        return dict(json.loads(message))
+    finally:
+        ws.close()
+
+
 def test_the_open_page_is_told_to_reload_within_half_a_second(
     mini_site: Callable[..., MiniSite],
 ) -> None:
@@ -213,13 +241,7 @@ def test_the_open_page_is_told_to_reload_within_half_a_second(
         with pytest.raises(HTTPClientError) as refused:
             await websocket_connect(stranger)
         assert refused.value.code == 403
-        ws = await websocket_connect(HTTPRequest(socket_url, headers={"Origin": base[:-1]}))
-        # livereload's protocol, as livereload.js speaks it.
-        hello = {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}
-        await ws.write_message(json.dumps(hello))
-        reply = await ws.read_message()
-        assert isinstance(reply, str) and json.loads(reply)["command"] == "hello"
-        await ws.write_message(json.dumps({"command": "info", "url": base + PAGE[1:]}))
+        ws = await _page_socket(base, PAGE)
         await asyncio.sleep(0.2)
         received = []
         for change in (
@@ -245,27 +267,6 @@ def test_the_open_page_is_told_to_reload_within_half_a_second(
         "liveCSS": True,
         "liveImg": True,
     }
-
-
-async def _told_on_connect(base: str, path: str, wait: float) -> dict[str, object] | None:
-    """What the server tells a page at `path` whose socket opens now (livereload.js's
-    handshake), within `wait` seconds; None when it says nothing."""
-    socket_url = base.replace("http://", "ws://") + "livereload"
-    ws = await websocket_connect(HTTPRequest(socket_url, headers={"Origin": base[:-1]}))
-    try:
-        hello = {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}
-        await ws.write_message(json.dumps(hello))
-        reply = await ws.read_message()
-        assert isinstance(reply, str) and json.loads(reply)["command"] == "hello"
-        await ws.write_message(json.dumps({"command": "info", "url": base + path[1:]}))
-        try:
-            message = await asyncio.wait_for(ws.read_message(), wait)
-        except TimeoutError:
-            return None
-        assert isinstance(message, str)
-        return dict(json.loads(message))
-    finally:
-        ws.close()
 
 
 def test_a_page_still_loading_when_told_to_reload_is_told_again_when_it_connects(
