@@ -445,6 +445,8 @@ TRICKY_HTML = """<!doctype html><html><head>
 <form action="search/"><input id="q"></form>
 <div title="<a href='in-attribute'>" data-x='a > b' id="five"></div>
 <p title="<script>x</script>" id="six"></p>
+<SCRIPT>var a = "<a href='in-upper-case-script' id='no'>";</Script >
+<scripts id="seven"><a href="after-scripts">w</a></scripts>
 </body></html>
 """
 
@@ -459,7 +461,7 @@ def test_the_link_scanner_agrees_with_html_parser(sample_site: Path) -> None:
         reference.close()
         assert scan(html) == (frozenset(reference.ids), tuple(reference.refs))
     ids, refs = scan(TRICKY_HTML)
-    assert ids == {"one", "two", "three", "four", "q", "five", "six"}
+    assert ids == {"one", "two", "three", "four", "q", "five", "six", "seven"}
     assert [r.value for r in refs] == [
         "https://example.org/x/",
         "single",
@@ -467,8 +469,9 @@ def test_the_link_scanner_agrees_with_html_parser(sample_site: Path) -> None:
         "multi&line#frag",
         "i.png",
         "search/",
+        "after-scripts",
     ]
-    assert [r.line for r in refs] == [2, 6, 6, 7, 10, 11]
+    assert [r.line for r in refs] == [2, 6, 6, 7, 10, 11, 15]
 
 
 # Addresses on the page a/b/index.html of a tiny site, and what the link check says of

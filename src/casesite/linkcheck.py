@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from html import unescape
@@ -56,19 +55,39 @@ class Reference:
 # Comments and the text of raw-text elements are blanked first (same length, so offsets
 # and lines stay true): a "<a href" inside them is not a link.
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
-_RAW_TEXT = re.compile(r"(<(script|style|textarea|title)\b[^>]*>)(.*?)(</\2\s*>)", re.S | re.I)
+_RAW_TEXT_NAMES = ("script", "style", "textarea", "title")
+# The look-ahead lets the search pass over most "<" at a glance.
+_RAW_TEXT = re.compile(r"<(?=[sStT])(script|style|textarea|title)\b[^>]*>", re.I)
+_RAW_TEXT_END = {name: re.compile(rf"</{name}\s*>", re.I) for name in _RAW_TEXT_NAMES}
 # A start tag: its name, then anything up to the ">" that is not inside quotes (its
 # attributes, read by _ATTR when the tag matters). Most tags hold neither an address nor an
 # id, and are passed over after a look at their name and whether "id" occurs in them.
 _TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)([^>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^>\"']*)*)>")
 # An attribute: its name, then (when it has a value) "=" and the value in one of three forms.
 _ATTR = re.compile(r"([^\s\"'>/=]+)(\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'>]+)))?")
-_NEWLINE = re.compile(r"\n")
 
 
 def _blank(text: str) -> str:
     """Spaces for every character but the newlines, so offsets and lines stay true."""
     return "\n".join(" " * len(part) for part in text.split("\n"))
+
+
+def _blank_raw_text(html: str) -> str:
+    """The text of each raw-text element blanked, from its start tag to its end tag (an
+    element that is never closed is left as it is)."""
+    parts: list[str] = []
+    at = 0
+    while (start := _RAW_TEXT.search(html, at)) is not None:
+        end = _RAW_TEXT_END[start.group(1).lower()].search(html, start.end())
+        if end is None:
+            at = start.start() + 1
+            continue
+        parts += (html[at : start.end()], _blank(html[start.end() : end.start()]))
+        at = end.start()
+    if not parts:
+        return html
+    parts.append(html[at:])
+    return "".join(parts)
 
 
 RawRef = tuple[str, str, str, int]  # (tag, attribute, value, line)
@@ -108,12 +127,13 @@ def _scan(html: str) -> tuple[set[str], list[RawRef]]:
     """scan() as plain values."""
     if "<!--" in html:
         html = _COMMENT.sub(lambda m: _blank(m.group(0)), html)
-    newlines: list[int] | None = None
+    # The line of a tag: the newlines before it, counted on from the last tag counted.
+    line, counted = 1, 0
     ids: set[str] = set()
     refs: list[RawRef] = []
     if len(_READ) > _READ_MAX:
         _READ.clear()
-    html = _RAW_TEXT.sub(lambda m: m.group(1) + _blank(m.group(3)) + m.group(4), html)
+    html = _blank_raw_text(html)
     read = _READ.get
     for tag_match in _TAG.finditer(html):
         text = tag_match.group()
@@ -125,9 +145,9 @@ def _scan(html: str) -> tuple[set[str], list[RawRef]]:
         found_ids, found_refs = found
         ids.update(found_ids)
         if found_refs:
-            if newlines is None:
-                newlines = [m.start() for m in _NEWLINE.finditer(html)]
-            line = bisect_right(newlines, tag_match.start()) + 1
+            start = tag_match.start()
+            line += html.count("\n", counted, start)
+            counted = start
             refs.extend((tag, attr, value, line) for tag, attr, value in found_refs)
     return ids, refs
 
@@ -240,15 +260,19 @@ def broken_links(
     targets: dict[tuple[str, str], tuple[str | None, str, str | None]] = {}
     resolved: dict[str, str | None] = {}
     for page, (_, refs) in pages.items():
-        page_folder = posixpath.dirname(page)
+        # The page's folder and the folders above it, up to the site's root ("").
+        folders = [posixpath.dirname(page)]
+        while folders[-1]:
+            folders.append(posixpath.dirname(folders[-1]))
         for tag, attr, value, line in refs:
             path: str | None
             if not value or value.startswith("#"):
                 path, fragment, problem = page, value[1:], None  # this page, a heading on it
             else:
-                start, rest = page_folder, value
-                while start and rest.startswith("../"):
-                    start, rest = posixpath.dirname(start), rest[3:]
+                up = 0  # each leading "../" goes up a folder, as far as the root
+                while up < len(folders) - 1 and value.startswith("../", 3 * up):
+                    up += 1
+                start, rest = folders[up], value[3 * up :]
                 if rest[:1] in ("", "#", "?"):
                     rest = "./" + rest  # "../#x": the folder's own index, not this page
                 key = (start, rest)

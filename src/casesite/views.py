@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -86,7 +87,9 @@ def _partner(p: Partner) -> PartnerView:
     return PartnerView(p.name, p.url, p.logo)
 
 
+@lru_cache(maxsize=256)
 def programme_view(p: Programme) -> ProgrammeView:
+    """A programme as its case studies show it (made once: they all show the same)."""
     return ProgrammeView(
         p.id,
         p.name,
