@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from casesite.analysis import _chunks
 from casesite.publish import Staging
 
 from .conftest import CASE_STUDY, REPO, MiniSite, tree_digest
@@ -284,3 +285,17 @@ def test_new_writes_a_draft_that_check_accepts(
     assert checked.code == 0, checked.err
     assert site.run("build", capsys=capsys).code == 0
     assert not (site.out / "case-studies/my-new-story").exists()
+
+
+@pytest.mark.parametrize(("count", "jobs"), [(1, 2), (7, 2), (100, 2), (1922, 2), (5000, 4)])
+def test_work_is_shared_in_chunks_that_shrink_towards_the_end(count: int, jobs: int) -> None:
+    items = list(range(count))
+    chunks = _chunks(items, jobs)
+    assert [i for chunk in chunks for i in chunk] == items  # all of it, in order
+    sizes = [len(chunk) for chunk in chunks]
+    assert max(sizes) <= 64
+    assert sizes == sorted(sizes, reverse=True)
+    # The last quarter of the work goes out in small chunks, so no worker is left with a
+    # large one while the others are done.
+    tail = [len(c) for c in chunks if c[0] >= count * 3 // 4]
+    assert max(tail, default=0) <= max(4, count // (jobs * 16))

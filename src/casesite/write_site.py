@@ -112,10 +112,15 @@ def write_site(
 
     # One page of each kind is rendered here, so the layouts are compiled (and locale data
     # loaded) once, before any worker starts as a copy of this process; the rest, in one
-    # batch across processes.
+    # batch across processes, the facet pages with the most case studies first (a page of
+    # hundreds of cards takes as long as dozens of case studies: last, it would keep one
+    # worker busy while the other waits).
     facets = reader.facet_list()
     first: list[CaseStudy | Facet] = [*studies[:1], *facets[:1]]
-    rest: list[CaseStudy | Facet] = [*studies[1:], *facets[1:]]
+    rest: list[CaseStudy | Facet] = [
+        *sorted(facets[1:], key=lambda f: -f.count),
+        *studies[1:],
+    ]
     done = write_pages(first)
 
     def index_and_the_rest() -> None:
