@@ -50,7 +50,6 @@ SITEMAP = """<?xml version="1.0" encoding="utf-8"?>
 <url><loc>https://example.org/stronger-roots/{{ url }}</loc></url>{% endfor %}
 </urlset>
 """
-FACETS = ("countries", "networks", "programmes", "years", "themes")
 
 env = Environment(
     loader=DictLoader({"base": BASE, "single": SINGLE, "list": LIST, "sitemap": SITEMAP}),
@@ -66,9 +65,15 @@ def parse(path: str) -> dict[str, Any]:
 
 
 def facet_values(cs: dict[str, Any]) -> list[tuple[str, str]]:
-    values = [cs["country"], cs["network"], cs["programme"], str(cs["change_period"])[:4]]
-    pairs = [(name, str(value)) for name, value in zip(FACETS[:4], values, strict=True)]
-    return pairs + [(FACETS[4], str(theme)) for theme in cs.get("themes") or []]
+    """(folder, value) of each facet page the case study is listed on."""
+    one_each = {
+        "countries": cs["country"],
+        "networks": cs["network"],
+        "programmes": cs["programme"],
+        "years": str(cs["change_period"])[:4],
+    }
+    pairs = [(folder, str(value)) for folder, value in one_each.items()]
+    return pairs + [("themes", str(theme)) for theme in cs.get("themes") or []]
 
 
 def slug(value: str) -> str:
