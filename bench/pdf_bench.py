@@ -32,10 +32,11 @@ sys.path.insert(0, str(HERE))
 import corpus  # noqa: E402
 from run import clean, touch_one  # noqa: E402
 
-from casesite.briefs import brief_html, engine_setup  # noqa: E402
-from casesite.pdf_build import Job, Progress, _render  # noqa: E402
-from casesite.pipeline import Options, check  # noqa: E402
-from casesite.render import Layouts, make_environment  # noqa: E402
+from casesite.core import Options  # noqa: E402
+from casesite.gate import check  # noqa: E402
+from casesite.pdf.briefs import brief_html, engine_setup  # noqa: E402
+from casesite.pdf.stage import Job, Progress, _render  # noqa: E402
+from casesite.render.environment import Layouts, make_environment  # noqa: E402
 
 CASESITE = Path(sys.executable).parent / "casesite"
 

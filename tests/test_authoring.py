@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from casesite import approvals, schema
+from casesite.validate import approvals, schema
 
 from .conftest import REPO, MiniSite
 
@@ -252,7 +252,7 @@ def test_the_pre_commit_hook_and_codeowners_guard_the_content() -> None:
 def diagnostic_codes() -> set[str]:
     """Every diagnostic code casesite can report, read from its source."""
     codes: set[str] = set()
-    for path in sorted((REPO / "src/casesite").glob("*.py")):
+    for path in sorted((REPO / "src/casesite").rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         problems: dict[str, str] = {}  # yamlstrict: problem name -> code
         for node in ast.walk(tree):

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from casesite.content import (
+from casesite.diagnostics import Diagnostic, Location, Severity
+from casesite.load.content import (
     ContentFile,
     list_dir,
     load_yaml_file,
     read_text,
     split_front_matter,
 )
-from casesite.diagnostics import Diagnostic, Location, Severity
 
 CS = "content/case-studies"
 GOOD = "---\ntitle: Hello\ncountry: NO\n---\n# Heading\n\nBody text.\n"

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from casesite.render import Layouts
+from casesite.render.environment import Layouts
 
 from .conftest import CASE_STUDY, MiniSite, tree_digest
 

@@ -20,10 +20,11 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
 
-from casesite.pdf_build import render_one_brief
-from casesite.pdf_collection import Part, merge
-from casesite.pdf_fetcher import SITE_ROOT_URL, AssetFetcher, Refused, asset_rel
-from casesite.pipeline import Options, check
+from casesite.core import Options
+from casesite.gate import check
+from casesite.pdf.collection import Part, merge
+from casesite.pdf.fetcher import SITE_ROOT_URL, AssetFetcher, Refused, asset_rel
+from casesite.pdf.stage import render_one_brief
 
 from .conftest import CASE_STUDY, REPO, MiniSite, tree_digest
 

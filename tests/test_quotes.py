@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from casesite.quotes import normalise
+from casesite.check.quotes import normalise
 
 from .conftest import APPROVAL, CASE_STUDY, MiniSite, tree_digest
 
@@ -333,6 +333,6 @@ def test_quotes_worklist_and_requests(
     "text", ["  a  “b”\n c ", "Ha\u0301tte\u0301r", "x\u00a0y\u2009z", "‘q’ ‚ ″ « »", "", "\n\n"]
 )
 def test_fast_comparison_agrees_with_the_located_one(text: str) -> None:
-    from casesite.quotes import comparable
+    from casesite.check.quotes import comparable
 
     assert comparable(text) == normalise(text)[0]

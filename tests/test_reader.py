@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from casesite.exports import COLUMNS
-from casesite.facets import slugify
-from casesite.linkcheck import LINK_ATTRS, META_URLS, Reference, broken_links, scan
+from casesite.outputs.exports import COLUMNS
+from casesite.outputs.linkcheck import LINK_ATTRS, META_URLS, Reference, broken_links, scan
+from casesite.render.facets import slugify
 
 from .conftest import CASE_STUDY, REPO, MiniSite, tree_digest
 

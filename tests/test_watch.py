@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from casesite.watch import Debouncer, changed_paths, emptied, snapshot, styles_only
+from casesite.serve.watch import Debouncer, changed_paths, emptied, snapshot, styles_only
 
 
 def _site(root: Path) -> None:

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from casesite.diagnostics import Diagnostic, Location, Severity
-from casesite.yamlstrict import MAX_ERRORS, YamlDoc, load_yaml
+from casesite.load.yamlstrict import MAX_ERRORS, YamlDoc, load_yaml
 
 PATH = "content/case-studies/x.md"
 

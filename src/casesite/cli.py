@@ -9,10 +9,12 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from . import __version__
-from .diagnostics import Report
-from .pipeline import Options, build, check
-from .publish import UnsafeOutput, check_output_folder
+from casesite import __version__
+from casesite.build import build
+from casesite.core import Options
+from casesite.diagnostics import Report
+from casesite.gate import check
+from casesite.publish import UnsafeOutput, check_output_folder
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 COMMANDS = ("build", "check", "new", "quotes", "serve")
@@ -172,8 +174,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_quotes(args: argparse.Namespace) -> int:
-    from .pipeline import quote_worklist
-    from .worklist import format_worklist, group_by_speaker, write_requests
+    from casesite.authoring.worklist import format_worklist, group_by_speaker, write_requests
+    from casesite.gate import quote_worklist
 
     options = replace(_options(args), cache="read")
     checks, report = quote_worklist(options)
@@ -190,13 +192,13 @@ def cmd_quotes(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .scaffold import new_case_study
+    from casesite.authoring.scaffold import new_case_study
 
     return new_case_study(args.root, args.slug)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .devserver import serve
+    from casesite.serve.server import serve
 
     return serve(_options(args), args.port, follow_today=args.as_of is None)
 

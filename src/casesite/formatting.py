@@ -12,7 +12,7 @@ from babel.dates import format_date, format_interval, format_skeleton
 from babel.numbers import format_currency, format_decimal, get_currency_symbol, list_currencies
 from babel.units import format_unit
 
-from .model import Money, Period
+from casesite.model import Money, Period
 
 # Kosovo has no ISO 3166-1 code yet; XK is the user-assigned code the EU and CLDR use.
 _EXTRA_COUNTRIES = frozenset({"XK"})

@@ -10,7 +10,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
-from .diagnostics import Location
+from casesite.diagnostics import Location
 
 
 def read_only(d: dict[Any, Any]) -> MappingProxyType[Any, Any]:

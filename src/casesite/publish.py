@@ -222,7 +222,7 @@ class Staging:
         if rel.endswith(".html"):
             # Scanned for the link check while the page is at hand (and, on large sites, in
             # the worker process that rendered it), rather than read back later.
-            from .linkcheck import scan_tuples
+            from casesite.outputs.linkcheck import scan_tuples
 
             self.scans[rel] = scan_tuples(text)
 

@@ -1,0 +1,109 @@
+"""`casesite quotes`: the approval worklist, and approval requests ready to send."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from casesite.check.quotes import QuoteCheck
+
+_ORDER = {"no record": 0, "pending": 1}
+
+
+@dataclass(frozen=True)
+class SpeakerQuotes:
+    speaker: str
+    organisation: str
+    checks: tuple[QuoteCheck, ...]
+
+    @property
+    def rank(self) -> int:
+        return min((_rank(c) for c in self.checks), default=9)
+
+
+def _rank(check: QuoteCheck) -> int:
+    if check.ok:
+        return 3
+    return _ORDER.get(check.status, 2)
+
+
+def group_by_speaker(checks: Iterable[QuoteCheck]) -> list[SpeakerQuotes]:
+    groups: dict[tuple[str, str], list[QuoteCheck]] = {}
+    for check in checks:
+        a = check.approval
+        key = (a.speaker, a.organisation) if a else ("(no approval record)", "")
+        groups.setdefault(key, []).append(check)
+    result = [
+        SpeakerQuotes(s, o, tuple(sorted(cs, key=lambda c: (_rank(c), c.use.id, c.use.location))))
+        for (s, o), cs in groups.items()
+    ]
+    return sorted(result, key=lambda g: (g.rank, g.speaker, g.organisation))
+
+
+def format_worklist(groups: list[SpeakerQuotes]) -> str:
+    if not groups:
+        return "No quotes are in use.\n"
+    lines = []
+    for group in groups:
+        org = f" ({group.organisation})" if group.organisation else ""
+        lines.append(f"{group.speaker}{org}")
+        for c in group.checks:
+            draft = " [draft]" if c.case_study.draft else ""
+            lines.append(f"  {c.status.upper():<12} {c.use.id:<24} {c.use.location}{draft}")
+            for p in c.problems:
+                lines.append(f"      {p.message}")
+        lines.append("")
+    total = sum(len(g.checks) for g in groups)
+    waiting = sum(1 for g in groups for c in g.checks if not c.ok)
+    lines.append(f"{total} quote{'s' if total != 1 else ''} in use, {waiting} not yet publishable.")
+    return "\n".join(lines) + "\n"
+
+
+def _file_name(speaker: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", speaker).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "speaker"
+
+
+def approval_request(group: SpeakerQuotes) -> str:
+    lines = [
+        f"# Approval request for {group.speaker}",
+        "",
+        f"Dear {group.speaker},",
+        "",
+        "We would like to publish the following words of yours in our case studies. Please reply "
+        "to confirm that each quotation may be published exactly as written below, or tell us "
+        "what you would like changed.",
+        "",
+    ]
+    for n, c in enumerate(group.checks, start=1):
+        text = c.approval.text if c.approval else c.use.text
+        lines += [
+            f"## Quotation {n} (reference: {c.use.id})",
+            "",
+            f'In the case study "{c.case_study.title}":',
+            "",
+            *(f"> {line}" if line else ">" for line in " ".join(text.split()).split("\n")),
+            "",
+        ]
+    lines += ["Thank you.", ""]
+    return "\n".join(lines)
+
+
+def write_requests(groups: list[SpeakerQuotes], folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    used: set[str] = set()
+    for group in groups:
+        if group.checks[0].approval is None:
+            continue  # no record yet: nobody to write to
+        name = _file_name(group.speaker)
+        while name in used:
+            name += "-2"
+        used.add(name)
+        path = folder / f"{name}.md"
+        path.write_text(approval_request(group), encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,85 @@
+"""The build, stage by stage, in the order they run: the gate (load, validate, assemble,
+check), the PDF briefs, the pages, the site's own files and checks, then the swap."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from functools import partial
+
+from casesite.check.analysis import CACHE_DIR
+from casesite.core import BriefsForPages, BuildResult, Options
+from casesite.diagnostics import Report
+from casesite.gate import check
+from casesite.outputs.finish import finish_site, write_data_files
+from casesite.publish import Staging, load_manifest, manifest, manifest_path, save_manifest
+from casesite.render.environment import TemplateProblem
+from casesite.render.pages import write_site
+
+
+def source_date_epoch() -> int | None:
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def build(options: Options) -> tuple[BuildResult | None, Report]:
+    started = time.perf_counter()
+    checked, report = check(options)
+    if checked is None:
+        return None, report
+    briefs: BriefsForPages | None = None
+    if options.pdf and options.preview:
+        from casesite.pdf.on_request import BriefsOnRequest
+
+        briefs = BriefsOnRequest()
+    elif options.pdf:  # before the pages, which show each brief's size and page count
+        from casesite.pdf.stage import make_briefs  # WeasyPrint loads only when briefs are made
+
+        briefs, found = make_briefs(
+            checked,
+            options.root,
+            options.jobs,
+            sys.stderr,
+            prune=not options.drafts,
+            cache=options.cache,
+        )
+        report.extend(found)
+        if briefs is None:
+            return None, report
+    outputs = manifest_path(options.root / CACHE_DIR, options.out)
+    # A preview's temporary folder is new each session: nothing to reuse or remember.
+    keep = options.cache == "write" and not options.preview
+    previous = load_manifest(outputs) if keep else {}
+    cache = options.root / CACHE_DIR if keep else None
+    with Staging(options.out, source_date_epoch(), previous, cache) as staging:
+        try:
+            pages = write_site(
+                checked,
+                options.root,
+                staging,
+                briefs,
+                options.workers,
+                options.preview,
+                meanwhile=partial(write_data_files, checked, staging),
+            )
+        except TemplateProblem as problem:
+            report.add(problem.diagnostic)
+            return None, report
+        # The sitemap, then the link check and the search index, on the whole site.
+        pdf_written = options.pdf and not options.preview
+        finished = finish_site(
+            checked,
+            staging,
+            pdf_written,
+            search=options.search and not options.preview,
+            root=options.root,
+        )
+        if finished:
+            report.extend(finished)
+            return None, report
+        staging.commit()
+    if keep:
+        save_manifest(outputs, manifest(options.out, staging.written))
+    seconds = time.perf_counter() - started
+    return BuildResult(pages, len(checked.site.case_studies), seconds, staging.reused), report

@@ -1,0 +1,369 @@
+"""The per-file stage of a build: read, split, validate and parse each case study.
+
+Each case study file is worked on by itself, so the work is spread across processes when
+there is enough of it, and its result is cached by content: a file whose text, and the
+site settings it is judged against, have not changed since the last build is not
+parsed again. Results are plain values (the body's HTML is kept as a template with holes
+for links and quotes), so they pickle cheaply both ways.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import importlib.metadata
+import multiprocessing
+import os
+import pickle
+import stat
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+from casesite.check.markdown import ParsedBody, parse_body
+from casesite.check.quotes import may_be_stray
+from casesite.diagnostics import Diagnostic
+from casesite.load import content
+from casesite.model import Body, CaseStudy
+from casesite.validate import schema
+from casesite.validate.approvals import APPROVALS_DIR, Approval, read_approval_text
+from casesite.validate.config import SiteConfig
+
+CACHE_DIR = ".casesite-cache"
+# Below this many files, a single process is quicker than starting workers.
+PARALLEL_FROM = 48
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What one case study file gave: the case study when it is valid, its parsed body
+    (when the file could be split, valid or not: its quotes still count as uses), and the
+    problems found in it (before drafts soften them). The case study's body text is left
+    out (its parsed form is `body`), and so are the body's paragraphs that the quote gate
+    has nothing to say of: this is sent between processes and cached."""
+
+    rel: str
+    case_study: CaseStudy | None
+    body: ParsedBody | None
+    problems: tuple[Diagnostic, ...]
+    draft: bool
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    """What one approval record file gave: the record when it is valid, and the problems."""
+
+    rel: str
+    approval: Approval | None
+    problems: tuple[Diagnostic, ...]
+
+
+Result = FileResult | RecordResult
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a file is judged against besides its own text."""
+
+    config: SiteConfig
+    known: schema.Known
+
+    def digest(self) -> bytes:
+        parts = [
+            repr(self.config),
+            "\n".join(sorted(self.known.programmes)),
+            "\n".join(sorted(self.known.assets)),
+        ]
+        return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).digest()
+
+
+def analyse_text(rel: str, text: str, context: Context) -> Result:
+    if rel.startswith(APPROVALS_DIR + "/"):
+        record, problems = read_approval_text(rel, text)
+        return RecordResult(rel, record, tuple(problems))
+    file, problems = content.split_front_matter(text, rel)
+    if file is None:
+        return FileResult(rel, None, None, tuple(problems), False)
+    cs, found = schema.read_case_study(file, context.config, context.known)
+    problems += found
+    body = parse_body(cs.body if cs else Body(file.body, file.body_line), rel)
+    body = replace(body, paragraphs=tuple(p for p in body.paragraphs if may_be_stray(p)))
+    if cs is not None:
+        cs = replace(cs, body=Body("", cs.body.first_line))
+    return FileResult(rel, cs, body, tuple(problems), file.front.data.get("draft") is True)
+
+
+@cache
+def code_digest() -> bytes:
+    """casesite's own code and the parser versions: a change to either empties the cache."""
+    h = hashlib.blake2b(digest_size=16)
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".json") and path.is_file():
+            h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    for dist in ("markdown-it-py", "mdit-py-plugins", "pyyaml", "babel", "pycountry"):
+        try:
+            h.update(f"{dist}={importlib.metadata.version(dist)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            h.update(dist.encode())
+    h.update(sys.version.encode())
+    return h.digest()
+
+
+class FileCache:
+    """Parsed files by content hash, kept in one pickle, .casesite-cache/files.pickle.
+
+    One file, read at the start of a build and rewritten at the end when anything
+    changed, costs far less than a file per entry. The cache is the build's own, written
+    only by casesite into the site's folder; a damaged or unreadable cache counts as
+    empty."""
+
+    def __init__(self, path: Path | None, write: bool = True) -> None:
+        self.path = path
+        self.write = write
+        self.entries: dict[str, Result] = {}
+        # rel -> (size, mtime_ns, inode, digest of its text): a file that has not been
+        # touched since is not read again.
+        self.stats: dict[str, tuple[int, int, int, str]] = {}
+        self.seen: dict[str, tuple[int, int, int, str]] = {}
+        self.used: dict[str, Result] = {}
+        self.changed = False
+        if path is not None:
+            try:
+                with path.open("rb") as stream:
+                    found = pickle.load(stream)
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError,
+                    ImportError, TypeError):  # fmt: skip
+                found = None
+            if isinstance(found, dict) and isinstance(found.get("entries"), dict):
+                self.entries = found["entries"]
+                self.stats = found.get("stats", {})
+
+    def key(self, rel: str, text_digest: str, context: bytes) -> str:
+        h = hashlib.blake2b(digest_size=20)
+        h.update(code_digest() + context + rel.encode() + b"\0" + text_digest.encode())
+        return h.hexdigest()
+
+    def unchanged(self, rel: str, info: os.stat_result | None) -> str | None:
+        """The digest of a file's text when it has not been touched since the last build."""
+        if info is None or not stat.S_ISREG(info.st_mode):
+            return None
+        before = self.stats.get(rel)
+        now = (info.st_size, info.st_mtime_ns, info.st_ino)
+        if before is None or before[:3] != now:
+            return None
+        self.seen[rel] = before
+        return before[3]
+
+    def saw(self, rel: str, info: os.stat_result | None, text_digest: str) -> None:
+        if info is not None and stat.S_ISREG(info.st_mode):
+            self.seen[rel] = (info.st_size, info.st_mtime_ns, info.st_ino, text_digest)
+            self.changed |= self.stats.get(rel) != self.seen[rel]
+
+    def has(self, key: str, rel: str) -> bool:
+        """Whether the cache holds the result for `rel` under `key` (reads nothing else)."""
+        found = self.entries.get(key)
+        return isinstance(found, FileResult | RecordResult) and found.rel == rel
+
+    def get(self, key: str) -> Result | None:
+        found = self.entries.get(key)
+        if not isinstance(found, FileResult | RecordResult):
+            return None
+        self.used[key] = found
+        return found
+
+    def put(self, key: str, result: Result) -> None:
+        self.used[key] = result
+        self.changed = True
+
+    def save(self) -> None:
+        """Keep the entries of this build only; written when anything changed."""
+        if self.path is None or not self.write:
+            return
+        same = len(self.used) == len(self.entries) and len(self.seen) == len(self.stats)
+        if not self.changed and same:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+            pack = {
+                "entries": dict(sorted(self.used.items())),
+                "stats": dict(sorted(self.seen.items())),
+            }
+            with temporary.open("wb") as stream:
+                pickle.dump(pack, stream, pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.path)
+        except OSError:
+            pass  # a cache that cannot be written only makes the next build slower
+
+
+def jobs_for(count: int, jobs: int) -> int:
+    """How many processes to use for `count` pieces of work (`jobs` 0 = as many as cores)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    wanted = jobs or cores or 1
+    if jobs == 0 and count < PARALLEL_FROM:
+        return 1
+    return max(1, min(wanted, count))
+
+
+def fork_map(
+    work: Callable[[Sequence[T]], list[R]],
+    items: Sequence[T],
+    jobs: int,
+    meanwhile: Callable[[], None] | None = None,
+) -> list[R]:
+    """work() over `items` in forked worker processes, results in the order of `items`;
+    `meanwhile()` runs in this process while they work (or after, without workers).
+
+    The children inherit the parent's memory, so `work` may read any value computed
+    before the call without it being sent. The items go out in small chunks, so no
+    answer is a large message and the workers stay evenly busy."""
+    # A process with threads (the dev server's) never forks: the child would hold a copy of
+    # every lock another thread held at that moment, never to be released.
+    threaded = threading.active_count() > 1
+    if (
+        jobs <= 1
+        or len(items) < 2
+        or threaded
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        done = work(items)
+        if meanwhile is not None:
+            meanwhile()
+        return done
+    global _FORKED
+    chunks = _chunks(items, jobs)
+    _FORKED = (work, chunks)  # read by the children, which start as copies of this process
+    results: list[R] = []
+    # Objects that exist now are left out of the children's garbage collection: a
+    # collection would touch them all, copying each shared memory page into the child.
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            parts = pool.imap(_run_chunk, range(len(chunks)))
+            if meanwhile is not None:
+                meanwhile()
+            for part in parts:
+                results.extend(part)
+    finally:
+        _FORKED = None
+        gc.unfreeze()
+    return results
+
+
+def _chunks(items: Sequence[T], jobs: int) -> list[Sequence[T]]:
+    """`items` in chunks for the workers: at most 64 items, and smaller towards the end (an
+    eighth of what is left for each worker, down to 4), so that the workers finish at about
+    the same time rather than one waiting for the other's last large chunk."""
+    chunks = []
+    start = 0
+    while start < len(items):
+        size = max(4, min(64, (len(items) - start) // (jobs * 4)))
+        chunks.append(items[start : start + size])
+        start += size
+    return chunks
+
+
+_FORKED: tuple[Callable[[Any], list[Any]], list[Any]] | None = None
+
+
+def _run_chunk(index: int) -> list[Any]:
+    assert _FORKED is not None, "fork_map's children inherit the work from the parent"
+    work, chunks = _FORKED
+    return work(chunks[index])
+
+
+@dataclass(frozen=True)
+class Read:
+    """One file as a worker read it: the digest of its text and its cache key (None when
+    it could not be read), and its result (None when the cache holds it)."""
+
+    text_digest: str | None
+    key: str | None
+    result: Result | None
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """Every case study file and every approval record, each in sorted order."""
+
+    files: tuple[FileResult, ...]
+    records: tuple[RecordResult, ...]
+
+
+def analyse_files(
+    root: Path, context: Context, jobs: int = 0, cache: FileCache | None = None
+) -> tuple[Analysed, list[Diagnostic]]:
+    """Every case study and approval record file, from the cache where possible, and the
+    problems of the folders themselves (symbolic links, unreadable entries)."""
+    cache = cache or FileCache(None)
+    studies, problems = content.list_dir(root, content.CASE_STUDIES_DIR, (".md",))
+    records, found = content.list_dir(root, APPROVALS_DIR, (".yml",))
+    problems += found
+    digest = context.digest()
+    code_digest()  # worked out once, before the worker processes start as copies of this one
+    results: dict[str, Result] = {}
+    todo: list[tuple[str, os.stat_result | None]] = []
+    for rel in (*studies, *records):
+        try:
+            info: os.stat_result | None = os.lstat(root / rel)
+        except OSError:
+            info = None
+        known = cache.unchanged(rel, info)
+        if known is not None:
+            hit = cache.get(cache.key(rel, known, digest))
+            if hit is not None and hit.rel == rel:
+                results[rel] = hit
+                continue
+        todo.append((rel, info))
+
+    def work(chunk: Sequence[tuple[str, os.stat_result | None]]) -> list[Read]:
+        """Each file read, and analysed unless the cache has it (in worker processes)."""
+        out: list[Read] = []
+        for rel, _ in chunk:
+            text, found = content.read_text(root, rel)
+            if text is None:
+                failed = tuple(found)
+                is_record = rel.startswith(APPROVALS_DIR + "/")
+                out.append(
+                    Read(
+                        None,
+                        None,
+                        RecordResult(rel, None, failed)
+                        if is_record
+                        else FileResult(rel, None, None, failed, False),
+                    )
+                )
+                continue
+            text_digest = hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+            key = cache.key(rel, text_digest, digest)
+            if cache.has(key, rel):
+                out.append(Read(text_digest, key, None))
+            else:
+                out.append(Read(text_digest, key, analyse_text(rel, text, context)))
+        return out
+
+    done = fork_map(work, todo, jobs_for(len(todo), jobs))
+    for (rel, info), read in zip(todo, done, strict=True):
+        if read.text_digest is not None:
+            cache.saw(rel, info, read.text_digest)
+        if read.result is None:  # the cache has it
+            assert read.key is not None
+            hit = cache.get(read.key)
+            assert hit is not None, "a worker found it in the cache this process holds"
+            results[rel] = hit
+        else:
+            if read.key is not None:  # None: the file could not be read
+                cache.put(read.key, read.result)
+            results[rel] = read.result
+    cache.save()
+    files = tuple(r for rel in studies if isinstance(r := results[rel], FileResult))
+    approvals = tuple(r for rel in records if isinstance(r := results[rel], RecordResult))
+    return Analysed(files, approvals), problems

@@ -1,0 +1,115 @@
+"""The last stage before the swap: files made from the whole site, then its checks.
+
+The data exports, the feed and robots.txt need the checked site only (write_data_files,
+while the pages render); the sitemap needs every page, then every internal link is checked
+and Pagefind indexes the pages (finish_site). Any problem is an error and the staging
+folder is thrown away.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from casesite.core import Checked
+from casesite.diagnostics import Diagnostic
+from casesite.model import CaseStudy
+from casesite.outputs import exports
+from casesite.outputs.feeds import (
+    FEED_PATH,
+    SITEMAP_PATH,
+    SitemapEntry,
+    atom_feed,
+    latest,
+    robots_txt,
+    sitemap,
+)
+from casesite.outputs.feeds import last_changed as changed
+from casesite.outputs.linkcheck import PageOrigin, check_links
+from casesite.outputs.search import index_into
+from casesite.publish import Staging
+from casesite.render.facets import FOLDERS, site_facets
+from casesite.render.reader import NOT_FOUND_PATH, SEARCH_URL, pdf_path
+
+ROBOTS_PATH = "robots.txt"
+
+
+def page_origins(checked: Checked, pages: list[str]) -> dict[str, PageOrigin]:
+    """Which layout (and case study) each HTML page of the build came from."""
+    by_url = {cs.url: cs for cs in checked.site.case_studies}
+    facet_folders = {folder + "/" for folder in FOLDERS.values()}
+    origins: dict[str, PageOrigin] = {}
+    for page in pages:
+        url = page.removesuffix("index.html")
+        if page == "index.html":
+            origins[page] = PageOrigin("layouts/index.html", "the index page")
+        elif page == NOT_FOUND_PATH:
+            origins[page] = PageOrigin("layouts/404.html", "the page for missing addresses")
+        elif url == SEARCH_URL:
+            origins[page] = PageOrigin("layouts/search.html", "the search page")
+        elif url in by_url:
+            origins[page] = PageOrigin("layouts/case-study.html", by_url[url].source)
+        elif any(url.startswith(folder) for folder in facet_folders):
+            origins[page] = PageOrigin("layouts/facet.html", f"the page {url}")
+    return origins
+
+
+def _html_pages(staging: Staging) -> list[str]:
+    """Every page written so far (the search index, written last, has none of its own)."""
+    return sorted(rel for rel in staging.written if rel.endswith(".html"))
+
+
+def sitemap_entries(checked: Checked, pages: list[str]) -> list[SitemapEntry]:
+    """Every page a reader may land on (not the 404 page), with its last change."""
+    site = checked.site
+    lastmod: dict[str, date | None] = {cs.url: changed(cs) for cs in site.case_studies}
+    facets = site_facets(site)
+    for facet in facets.all():
+        lastmod[facet.url] = latest(facet.case_studies)
+    newest = latest(site.case_studies)
+    entries = []
+    for page in pages:
+        if page == NOT_FOUND_PATH or not page.endswith("index.html"):
+            continue
+        url = page.removesuffix("index.html")
+        entries.append(SitemapEntry(url, lastmod.get(url, newest)))
+    return entries
+
+
+def write_data_files(checked: Checked, staging: Staging) -> None:
+    """The files made from the checked site alone, not from its pages: the exports, the
+    feed and robots.txt (written while the pages are being rendered). The PDF briefs, if
+    any, are already in `staging`."""
+    site = checked.site
+    config = site.config
+    folder = staging.path
+
+    def pdf_url(cs: CaseStudy) -> str:
+        return config.base_url + pdf_path(cs) if (folder / pdf_path(cs)).is_file() else ""
+
+    table = exports.rows(site, pdf_url)
+    staging.write_text(exports.JSON_PATH, exports.to_json(site, table))
+    staging.write_text(exports.CSV_PATH, exports.to_csv(table))
+    staging.write_bytes(FEED_PATH, atom_feed(site))
+    staging.write_text(ROBOTS_PATH, robots_txt(config.base_url))
+
+
+def finish_site(
+    checked: Checked, staging: Staging, pdf: bool, search: bool = True, root: Path | None = None
+) -> list[Diagnostic]:
+    """The sitemap; then every internal link is checked (a broken one is reported at the
+    line of its layout under `root`); then Pagefind indexes the pages, unless `search` is
+    False (a preview indexes on request). After every page and write_data_files()."""
+    site = checked.site
+    config = site.config
+    folder = staging.path
+    pages = _html_pages(staging)
+    staging.write_bytes(SITEMAP_PATH, sitemap(config.base_url, sitemap_entries(checked, pages)))
+
+    # Without PDFs in this build (a preview renders them on demand), their links stand.
+    on_demand = frozenset() if pdf else frozenset(pdf_path(cs) for cs in site.case_studies)
+    origins = page_origins(checked, pages)
+    problems = check_links(folder, config.base_url, origins, on_demand, root, staging.scans, pages)
+    if problems:
+        return problems
+    return index_into(staging, config.lang) if search else []

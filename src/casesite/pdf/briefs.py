@@ -1,0 +1,345 @@
+"""The WeasyPrint boundary: a brief's HTML from the layouts, and its PDF.
+
+`brief_html` renders layouts/brief.html with the same views as the case study page (the
+quotes pass the same gate). `Engine` holds what one process reuses for every brief: one
+FontConfiguration, the parsed stylesheets (assets/theme.css, generated, and
+assets/brief.css) and the `AssetFetcher`, the only way WeasyPrint may read a file.
+`Engine.render` turns HTML into a tagged PDF/UA-1 document and reports, in plain words,
+every URL it refused and every error WeasyPrint logged: both fail the build.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import importlib.metadata
+import logging
+import os
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from html.parser import HTMLParser
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from markupsafe import Markup
+
+from casesite.check.links import relative_url
+from casesite.check.markdown import QuoteUse, render_body
+from casesite.check.quotes import QuoteCheck, quote_html
+from casesite.core import Checked
+from casesite.model import CaseStudy
+from casesite.render.environment import Layouts
+from casesite.render.i18n import Translator
+from casesite.render.views import case_study_view, site_view, theme_css
+
+VARIANT = "pdf/ua-1"
+BRIEF_LAYOUT = "brief.html"
+COLLECTION_LAYOUT = "briefs.html"
+BRIEF_CSS = "assets/brief.css"
+THEME_CSS = "assets/theme.css"
+CACHE_FORMAT = "casesite-brief-1"
+# The virtual address of the site's root while briefs render; see pdf_fetcher.py.
+SITE_ROOT_URL = "file:///casesite-site/"
+FONT_CACHE = ".casesite-cache/fonts"  # WOFF2 fonts decompressed once, by content hash
+
+
+def engine_version() -> str:
+    """WeasyPrint's version, without importing it (a warm build never needs it)."""
+    return importlib.metadata.version("weasyprint")
+
+
+def style_id(digest: Callable[[str], str | None]) -> str:
+    """Names the stylesheets as they are now; the fonts they read are listed under it."""
+    parts = (CACHE_FORMAT, engine_version(), VARIANT, digest(BRIEF_CSS), digest(THEME_CSS))
+    return hashlib.sha256("\0".join(str(p) for p in parts).encode()).hexdigest()
+
+
+def engine_key(style_read: Mapping[str, str]) -> str:
+    """The part of every brief's cache key that is not its own HTML."""
+    h = hashlib.sha256()
+    for part in (CACHE_FORMAT, engine_version(), VARIANT):
+        h.update(part.encode() + b"\0")
+    for rel, value in sorted(style_read.items()):
+        h.update(f"{rel}\0{value}\0".encode())
+    return h.hexdigest()
+
+
+# -- HTML ----------------------------------------------------------------------------------
+
+
+def _web_links(checked: Checked, cs: CaseStudy) -> dict[int, str | None]:
+    """Links as a downloaded PDF needs them: web addresses; images as addresses in the
+    virtual site, where the fetcher reads them from assets/ (in a brief or the collection)."""
+    page = checked.site.config.base_url + cs.url
+    images = {link.index for link in checked.bodies[cs.source].links if link.is_image}
+    out: dict[int, str | None] = {}
+    for index, url in checked.links[cs.source].items():
+        if url is None or urlsplit(url).scheme:
+            out[index] = url
+        elif index in images:
+            out[index] = urljoin(SITE_ROOT_URL + cs.url, url)
+        else:
+            out[index] = urljoin(page, url)
+    return out
+
+
+def brief_values(checked: Checked, cs: CaseStudy, root: str) -> dict[str, Any]:
+    """What _brief-article.html needs for one case study; `root` leads to the site root."""
+    site = checked.site
+    checks: dict[QuoteUse, QuoteCheck] = {q.use: q for q in checked.quotes[cs.source]}
+    t = Translator(cs.lang)
+
+    def draw(use: QuoteUse) -> str:
+        return quote_html(checks[use], cs.lang, preview=cs.draft, t=t)
+
+    body = render_body(checked.bodies[cs.source], _web_links(checked, cs), draw)
+    view = case_study_view(cs, site.programmes[cs.programme], body)
+    return {
+        "cs": view,
+        "body_html": Markup(body),
+        "anchor": f"brief-{cs.slug}",
+        "web_url": site.config.base_url + cs.url,
+        "root": root,
+    }
+
+
+def brief_html(layouts: Layouts, checked: Checked, cs: CaseStudy) -> str:
+    """The HTML of one brief (raises TemplateProblem naming the case study)."""
+    context = {
+        "t": Translator(cs.lang),
+        "site": site_view(checked.site.config),
+        **brief_values(checked, cs, relative_url(cs.url, "")),
+    }
+    return layouts.render(BRIEF_LAYOUT, context, f"the PDF brief of {cs.source}")
+
+
+class _RelFinder(HTMLParser):
+    """Finds rel=attachment, which would embed a file into the PDF."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name == "rel" and "attachment" in (value or "").lower().split():
+                self.found = True
+
+
+def has_attachment(html: str) -> bool:
+    finder = _RelFinder()
+    finder.feed(html)
+    finder.close()
+    return finder.found
+
+
+# -- PDF -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EngineSetup:
+    """Everything a process needs to render briefs; plain values, cheap to send."""
+
+    root: Path
+    assets: frozenset[str]
+    theme_css: bytes
+    stamp: str  # size and time of every asset: a long-running process renews its engine
+    font_cache: bool = True  # keep decompressed fonts in .casesite-cache/fonts/
+
+
+def _stamp(root: Path, assets: frozenset[str]) -> str:
+    h = hashlib.sha256()
+    for rel in sorted(assets):
+        try:
+            st = (root / rel).stat()
+        except OSError:
+            continue
+        h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    return h.hexdigest()
+
+
+def engine_setup(checked: Checked, root: Path, font_cache: bool = True) -> EngineSetup:
+    root = root.absolute()
+    theme = theme_css(checked.site.config).encode("utf-8")
+    stamp = _stamp(root, checked.site.assets)
+    return EngineSetup(root, checked.site.assets, theme, stamp, font_cache)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    data: bytes
+    pages: int
+    read: Mapping[str, str]  # assets the document itself read: rel -> sha256
+    problems: tuple[str, ...]  # plain words; the PDF must not be published unless empty
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _weasyprint_errors() -> Iterator[list[str]]:
+    handler = _Records()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+
+
+class Engine:
+    """One process's WeasyPrint set-up, reused for every brief it renders."""
+
+    def __init__(self, setup: EngineSetup) -> None:
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+
+        from casesite.pdf.fetcher import AssetFetcher
+
+        self.setup = setup
+        self.fetcher = AssetFetcher(
+            setup.root,
+            setup.assets,
+            {THEME_CSS: setup.theme_css},
+            font_cache=setup.root / FONT_CACHE if setup.font_cache else None,
+        )
+        self.font_config = FontConfiguration()
+        with _weasyprint_errors() as errors:
+            self.stylesheets = [
+                weasyprint.CSS(
+                    url=SITE_ROOT_URL + path,
+                    url_fetcher=self.fetcher,
+                    font_config=self.font_config,
+                )
+                for path in (THEME_CSS, BRIEF_CSS)
+                if path in setup.assets or path == THEME_CSS
+            ]
+        self.style_read = MappingProxyType(dict(sorted(self.fetcher.read.items())))
+        self.style_problems = tuple(self.fetcher.refused) + tuple(errors)
+        if BRIEF_CSS not in setup.assets:
+            self.style_problems += (f"the brief's stylesheet {BRIEF_CSS} is missing",)
+        self.fetcher.reset()
+
+    @property
+    def key(self) -> str:
+        """What every brief of this engine depends on besides its HTML and its own assets."""
+        return engine_key(self.style_read)
+
+    def render(self, html: str, page_url: str) -> Rendered:
+        import weasyprint
+
+        from casesite.pdf.fetcher import page_base_url
+
+        if self.style_problems:
+            return Rendered(b"", 0, {}, self.style_problems)
+        if has_attachment(html):
+            problem = "the brief uses rel=attachment, which would embed a file into the PDF"
+            return Rendered(b"", 0, {}, (problem,))
+        self.fetcher.reset()
+        with _weasyprint_errors() as errors:
+            try:
+                document = weasyprint.HTML(
+                    string=html, base_url=page_base_url(page_url), url_fetcher=self.fetcher
+                ).render(
+                    stylesheets=self.stylesheets,
+                    font_config=self.font_config,
+                    pdf_variant=VARIANT,
+                    pdf_tags=True,
+                )
+                document.metadata.attachments = []
+                data = document.write_pdf(pdf_variant=VARIANT, pdf_tags=True)
+            except Exception as exc:  # a WeasyPrint failure is this brief's error, not a crash
+                self.fetcher.reset()
+                return Rendered(b"", 0, {}, (f"WeasyPrint failed: {type(exc).__name__}: {exc}",))
+        problems = tuple(f"it refers to {r}" for r in self.fetcher.refused)
+        problems += tuple(_plain(e) for e in errors if not self.fetcher.refused)
+        read = dict(sorted(self.fetcher.read.items()))
+        self.fetcher.reset()
+        return Rendered(bytes(data), len(document.pages), read, problems)
+
+
+def _plain(message: str) -> str:
+    """A WeasyPrint error in the site's own terms: 'assets/x.png', not its virtual URL."""
+    text = message.replace(SITE_ROOT_URL, "").strip().rstrip(":").strip()
+    if text.startswith("Failed to load image at"):
+        return text.replace("Failed to load image at", "the image", 1) + (
+            " cannot be shown (is it a PNG, JPEG, GIF, WebP or SVG file?)"
+        )
+    return text
+
+
+_ENGINES: dict[EngineSetup, Engine] = {}
+_INHERITED: list[Engine] = []
+
+
+def fresh_engine(setup: EngineSetup) -> Engine:
+    """A new engine for a forked worker: one inherited from the parent renders no faster
+    per CPU second but waits far longer (measured: twice the wall-clock time). The inherited
+    one is kept alive, never collected: its FontConfiguration would delete, on collection,
+    the temporary font files the parent's engine still reads (the parent's next PDF would
+    embed broken fonts)."""
+    _INHERITED.extend(_ENGINES.values())
+    _ENGINES.clear()
+    return engine_for(setup)
+
+
+def engine_for(setup: EngineSetup) -> Engine:
+    """This process's engine for a set-up (a long-running `serve` keeps the last one)."""
+    found = _ENGINES.get(setup)
+    if found is None:
+        _ENGINES.clear()
+        found = _ENGINES[setup] = Engine(setup)
+    return found
+
+
+# -- reproducibility and the subsetting library ---------------------------------------------
+
+
+def content_epoch(checked: Checked) -> int:
+    """Midnight UTC of the newest publication or update date: the same content, the same time."""
+    newest = max(
+        (d for cs in checked.site.case_studies for d in (cs.published, cs.updated) if d),
+        default=None,
+    )
+    if newest is None:
+        return 0
+    return int(datetime.combine(newest, time(0), tzinfo=UTC).timestamp())
+
+
+@contextmanager
+def source_date_epoch(checked: Checked) -> Iterator[None]:
+    """SOURCE_DATE_EPOCH from the content while briefs are rendered, unless already set."""
+    if os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(content_epoch(checked))
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def has_harfbuzz_subset() -> bool:
+    """Whether WeasyPrint subsets fonts with libharfbuzz-subset (fast and reproducible)
+    rather than falling back to fontTools (about 4 times slower)."""
+    for name in (
+        "libharfbuzz-subset.so.0",
+        "libharfbuzz-subset.0.dylib",
+        "libharfbuzz-subset-0.dll",
+    ):
+        try:
+            ctypes.CDLL(name)
+        except OSError:
+            continue
+        return True
+    return False

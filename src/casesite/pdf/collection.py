@@ -1,0 +1,170 @@
+"""The collection PDF (`_site/case-studies.pdf`): front matter by WeasyPrint, briefs by pypdf.
+
+Only the front matter (cover, contents, programme totals; layouts/briefs.html) is rendered
+by WeasyPrint; every brief's PDF, already rendered (and cached) for its own page, is
+appended after it (pdf_merge.py, from parts read once with pypdf; `merge` here, pypdf's
+own merge, is the slower fallback). So a change to one case study costs one brief, at
+most a new front matter, and the merge, never a render of the whole collection.
+
+The contents give each brief's first page: the front matter's own length is part of that,
+so it is rendered with a guess and again with its real length if the guess was wrong. Its
+contents entries link to each case study's web address; the merge turns those links into
+links to the brief's first page. The outline holds the front matter's headings, then one
+entry per case study (its title, with its own headings nested), pointing at its first page.
+
+The merged file is not a tagged PDF: the briefs' pages are copied without their structure
+trees (pypdf's merge drops them too), so it carries no PDF/UA identification (each brief
+on its own stays PDF/UA-1). Its /ID is a hash of its parts and it holds no wall-clock
+date: the same parts give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from markupsafe import Markup
+
+from casesite import formatting
+from casesite.core import Checked
+from casesite.pdf.briefs import COLLECTION_LAYOUT, engine_version
+from casesite.pdf.merge import PART_FORMAT
+from casesite.render.environment import Layouts
+from casesite.render.i18n import Translator
+from casesite.render.totals import totals, totals_view
+from casesite.render.views import case_study_view, site_view
+
+COLLECTION_PATH = "case-studies.pdf"
+COLLECTION_FORMAT = "casesite-collection-2"  # with pdf_merge.PART_FORMAT
+TOC_PER_PAGE = 15  # contents entries on a page, for the first guess at the front's length
+
+
+@dataclass(frozen=True)
+class Part:
+    """One brief as it goes into the collection."""
+
+    web_url: str  # the contents' link to it, turned into a link to its first page
+    data: bytes
+    pages: int
+
+
+def pypdf_version() -> str:
+    return importlib.metadata.version("pypdf")
+
+
+def producer() -> str:
+    return f"casesite (WeasyPrint {engine_version()}, pypdf {pypdf_version()})"
+
+
+def first_guess(count: int) -> int:
+    """The front matter's length in pages before it is rendered: the cover, the contents,
+    the totals. A wrong guess costs one more render, never a wrong page number."""
+    return 1 + 1 + (count + 4) // TOC_PER_PAGE
+
+
+def starts(front_pages: int, parts: Sequence[int]) -> list[int]:
+    """Each brief's first page (1-based, the cover is page 1), from the pages before it."""
+    out, page = [], front_pages + 1
+    for pages in parts:
+        out.append(page)
+        page += pages
+    return out
+
+
+def front_html(layouts: Layouts, checked: Checked, first_pages: Sequence[int]) -> str:
+    """The front matter, with each case study's first page in the collection."""
+    site = checked.site
+    lang = site.config.lang
+    studies = site.case_studies
+    t = Translator(lang)
+    newest = max((cs.updated or cs.published for cs in studies), default=date(1970, 1, 1))
+    entries = [
+        {
+            "cs": case_study_view(cs, site.programmes[cs.programme], Markup("")),
+            "web_url": site.config.base_url + cs.url,
+            "page": page,
+        }
+        for cs, page in zip(studies, first_pages, strict=True)
+    ]
+    context: dict[str, Any] = {
+        "t": t,
+        "site": site_view(site.config),
+        "root": "",
+        "lang": lang,
+        "entries": entries,
+        "totals": totals_view(totals(studies), lang),
+        "edition": formatting.long_date(newest, lang),
+        "newest_iso": newest.isoformat(),
+        "oldest_iso": min((cs.published for cs in studies), default=newest).isoformat(),
+        "count": t("index.count", count=len(studies), n=len(studies)),
+    }
+    return layouts.render(COLLECTION_LAYOUT, context, "the collection of PDF briefs")
+
+
+def collection_key(engine_key: str, first_html: str, part_keys: Sequence[str]) -> str:
+    """The collection's cache key: its front matter as first rendered (the content) and the
+    key of every brief in order (their PDFs, hence their lengths), with the tools."""
+    h = hashlib.sha256()
+    pieces = (COLLECTION_FORMAT, PART_FORMAT, engine_version(), pypdf_version(), engine_key)
+    for piece in (*pieces, first_html):
+        h.update(piece.encode("utf-8") + b"\0")
+    for key in part_keys:
+        h.update(key.encode() + b"\0")
+    return h.hexdigest()
+
+
+def merge(front: bytes, parts: Sequence[Part], lang: str) -> bytes:
+    """The front matter, then every brief, with pypdf's merge (3 to 7 s for 100 briefs):
+    the fallback when a brief cannot be read into a part (pdf_merge.NotMergeable)."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        BooleanObject,
+        ByteStringObject,
+        DictionaryObject,
+        NameObject,
+        TextStringObject,
+    )
+
+    writer = PdfWriter()
+    front_reader = PdfReader(io.BytesIO(front))
+    writer.append(front_reader)
+    first: dict[str, int] = {}  # web address -> 0-based index of the brief's first page
+    for part in parts:
+        first.setdefault(part.web_url, len(writer.pages))
+        writer.append(PdfReader(io.BytesIO(part.data)))
+    for index, page in enumerate(writer.pages):
+        for annot in page.get("/Annots", ()):
+            annot = annot.get_object()
+            if "/StructParent" in annot:  # the structure tree stayed behind
+                del annot[NameObject("/StructParent")]
+            action = annot.get("/A")
+            uri = action.get_object().get("/URI") if action is not None else None
+            if index < len(front_reader.pages) and isinstance(uri, str) and uri in first:
+                target = writer.pages[first[uri]].indirect_reference
+                del annot[NameObject("/A")]
+                annot[NameObject("/Dest")] = ArrayObject([target, NameObject("/Fit")])
+
+    info: dict[str, Any] = {k: v for k, v in (front_reader.metadata or {}).items()}
+    info.pop("/Creator", None)
+    info["/Producer"] = producer()
+    writer.add_metadata(info)
+    root = writer.root_object
+    root[NameObject("/Lang")] = TextStringObject(lang)
+    root[NameObject("/PageMode")] = NameObject("/UseOutlines")
+    root[NameObject("/ViewerPreferences")] = DictionaryObject(
+        {NameObject("/DisplayDocTitle"): BooleanObject(True)}
+    )
+    digest = hashlib.sha256(front)
+    for part in parts:
+        digest.update(part.data)
+    identifier = ByteStringObject(digest.digest()[:16])
+    writer._ID = ArrayObject([identifier, identifier])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

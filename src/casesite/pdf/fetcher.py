@@ -1,0 +1,158 @@
+"""The only way WeasyPrint may read a file: the site's own assets, through a virtual root.
+
+A brief is rendered with the base URL ``file:///casesite-site/<page url>``, so its relative
+links resolve inside that virtual site. `AssetFetcher` answers a URL only when it names a
+file of the site's assets list (``assets/...``, checked by the pipeline: no symbolic link,
+no dotfile) or a generated asset such as ``assets/theme.css``. Everything else is refused
+and recorded: any other ``file:`` path (``/etc/passwd``, ``../../``), ``data:``, ``http(s):``,
+``ftp:``. Refusals are build errors, whatever WeasyPrint itself does with them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import mimetypes
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from casesite.pdf.briefs import SITE_ROOT_URL
+
+_PREFIX = urlsplit(SITE_ROOT_URL).path
+ASSETS = "assets/"
+TYPES = {
+    ".css": "text/css",
+    ".svg": "image/svg+xml",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+}
+
+
+class Refused(ValueError):
+    """A URL the brief may not read."""
+
+
+def page_base_url(page_url: str) -> str:
+    """The base URL a page at `page_url` (site-relative, e.g. 'case-studies/x/') renders with."""
+    return SITE_ROOT_URL + page_url
+
+
+def asset_rel(url: str) -> str:
+    """The site-relative path ('assets/...') a URL names, or raise Refused saying why."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme != "file":
+        what = f"a '{scheme}:' address" if scheme else "an address without a scheme"
+        raise Refused(f"{what} ({_short(url)}); a brief may only use files under assets/")
+    path = unquote(parts.path)
+    if parts.netloc or not path.startswith(_PREFIX):
+        raise Refused(f"a file outside the site ({_short(path or url)})")
+    rel = path[len(_PREFIX) :]
+    pure = PurePosixPath(rel)
+    if (
+        not rel.startswith(ASSETS)
+        or rel.endswith("/")
+        or "\\" in rel
+        or "\0" in rel
+        or any(p in ("", ".", "..") or p.startswith(".") for p in rel.split("/"))
+        or pure.is_absolute()
+    ):
+        raise Refused(f"'{rel or '/'}', which is not a file under assets/")
+    return rel
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+class AssetFetcher(URLFetcher):  # type: ignore[misc]
+    """Serve the files in `allowed` (site-relative 'assets/...' paths) from `root`, and
+    `generated` ones from memory; refuse and record everything else."""
+
+    def __init__(
+        self,
+        root: Path,
+        allowed: frozenset[str],
+        generated: Mapping[str, bytes] | None = None,
+        font_cache: Path | None = None,
+    ) -> None:
+        super().__init__(timeout=1, allowed_protocols=("file",), allow_redirects=False)
+        self.root = root
+        self.allowed = allowed
+        self.generated: Mapping[str, bytes] = MappingProxyType(dict(generated or {}))
+        self.refused: list[str] = []  # plain-words reasons, in order
+        self.read: dict[str, str] = {}  # rel -> sha256 of the asset's bytes
+        self.font_cache = font_cache
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        try:
+            rel = asset_rel(url)
+            data = self._read(rel)
+        except Refused as exc:
+            self.refused.append(str(exc))
+            raise
+        digest = self.read[rel] = hashlib.sha256(data).hexdigest()
+        kind = TYPES.get(PurePosixPath(rel).suffix.lower()) or (
+            mimetypes.guess_type(rel)[0] or "application/octet-stream"
+        )
+        if data[:4] == b"wOF2" and self.font_cache is not None:
+            data, kind = self._decompressed(data, digest), "font/ttf"
+        return URLFetcherResponse(SITE_ROOT_URL + rel, data, {"Content-Type": kind})
+
+    def _read(self, rel: str) -> bytes:
+        if rel in self.generated:
+            return self.generated[rel]
+        if rel not in self.allowed:
+            raise Refused(f"'{rel}', which does not exist under assets/")
+        path = self.root.joinpath(*PurePosixPath(rel).parts)
+        if path.is_symlink() or not path.is_file():
+            raise Refused(f"'{rel}', which is not a plain file under assets/")
+        if not path.resolve().is_relative_to((self.root / "assets").resolve()):
+            raise Refused(f"'{rel}', which leads outside assets/")
+        return path.read_bytes()
+
+    def _decompressed(self, data: bytes, digest: str) -> bytes:
+        """The font WeasyPrint would decompress from WOFF2 (the same bytes), kept on disk:
+        decompressing takes most of a worker's start-up."""
+        assert self.font_cache is not None
+        # Each entry ends with the SHA-256 of the font before it: a damaged entry is
+        # noticed and made again, never embedded.
+        path = self.font_cache / f"{digest}.ttf"
+        try:
+            kept = path.read_bytes()
+            if len(kept) > 32 and hashlib.sha256(kept[:-32]).digest() == kept[-32:]:
+                return kept[:-32]
+        except OSError:
+            pass
+        from fontTools.ttLib import woff2  # type: ignore[import-untyped]
+
+        out = io.BytesIO()
+        woff2.decompress(io.BytesIO(data), out)
+        font = out.getvalue()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+            with os.fdopen(fd, "wb") as f:
+                f.write(font + hashlib.sha256(font).digest())
+            os.replace(tmp, path)
+        except OSError:
+            pass
+        return font
+
+    def reset(self) -> None:
+        self.refused.clear()
+        self.read.clear()

@@ -1,0 +1,20 @@
+"""A preview's stand-in for the rendered briefs: every page links its brief, which the dev
+server makes when it is opened (serve/ondemand.py)."""
+
+from __future__ import annotations
+
+from casesite.core import BriefLink
+from casesite.model import CaseStudy
+from casesite.publish import Staging
+from casesite.render.i18n import Translator
+
+
+class BriefsOnRequest:
+    """Stands in for the rendered briefs in a preview build: every page links its brief,
+    which the server makes when it is opened."""
+
+    def link(self, cs: CaseStudy) -> BriefLink:
+        return BriefLink(f"{cs.slug}.pdf", Translator(cs.lang)("brief.on_request"))
+
+    def write(self, staging: Staging) -> None:
+        """Nothing is written with the pages."""

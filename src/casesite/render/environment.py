@@ -1,0 +1,106 @@
+"""The Jinja boundary: autoescaped, strict layouts; a template error names the layout line
+and the case study that was being rendered."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from casesite.diagnostics import Diagnostic, Location, error
+
+LAYOUTS_DIR = "layouts"
+
+
+class TemplateProblem(Exception):
+    """A layout failed; carries the diagnostic to report."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic)  # as its only argument, so it pickles across processes
+        self.diagnostic = diagnostic
+
+    def __str__(self) -> str:
+        return self.diagnostic.message
+
+
+_ENVIRONMENTS: dict[Path, jinja2.Environment] = {}
+
+
+def make_environment(root: Path, watch: bool = True) -> jinja2.Environment:
+    """The site's Jinja environment.
+
+    `watch`: one per layouts folder and process, reused across builds, so that `casesite
+    serve` compiles each layout once (about 50 ms of a 4-page rebuild) and again only when
+    its file changes (each use of a layout checks its file's time). Otherwise a new one,
+    which checks nothing: for one build, whose layouts do not change while it runs (the
+    checks would be about 30,000 file status calls on a site of 1,000 case studies)."""
+    folder = (root / LAYOUTS_DIR).absolute()
+    env = _ENVIRONMENTS.get(folder) if watch else None
+    if env is None:
+        # Autoescape every template, whatever its name (select_autoescape skips *.j2), and
+        # make a missing value an error rather than empty text.
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(folder), followlinks=False),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            auto_reload=watch,
+        )
+        if watch:
+            _ENVIRONMENTS[folder] = env
+    return env
+
+
+def _template_location(exc: BaseException, template: str) -> Location:
+    line = getattr(exc, "lineno", None)
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None)
+    if line is None:
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename.endswith(".html") and frame.lineno:
+                line, name = frame.lineno, frame.filename
+                break
+    shown = f"{LAYOUTS_DIR}/{Path(name).name}" if name else f"{LAYOUTS_DIR}/{template}"
+    return Location(shown, int(line or 1), 1)
+
+
+@dataclass
+class Layouts:
+    env: jinja2.Environment
+
+    def render(self, template: str, context: Mapping[str, Any], subject: str) -> str:
+        """Render one page; `subject` names what is being rendered, for the error message."""
+        try:
+            return self.env.get_template(template).render(**context)
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateProblem(
+                error(
+                    Location(f"{LAYOUTS_DIR}/{template}"),
+                    "missing-layout",
+                    f"the layout '{exc.name}' does not exist (needed for {subject})",
+                    f"create {LAYOUTS_DIR}/{exc.name}",
+                )
+            ) from exc
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateProblem(
+                error(
+                    _template_location(exc, template),
+                    "layout-syntax",
+                    f"the layout cannot be read: {exc.message}",
+                    "check the {% %} and {{ }} tags around this line",
+                )
+            ) from exc
+        except Exception as exc:  # any failure inside a layout is reported, not raised
+            raise TemplateProblem(
+                error(
+                    _template_location(exc, template),
+                    "layout-error",
+                    f"the layout failed while rendering {subject}: {exc}",
+                    "a layout may only use the values casesite passes to it (see the README)",
+                )
+            ) from exc

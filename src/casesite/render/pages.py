@@ -1,0 +1,156 @@
+"""Render the checked site into the staging folder: pages, the generated theme, assets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from casesite.check.analysis import fork_map, jobs_for
+from casesite.check.links import relative_url
+from casesite.check.markdown import QuoteUse, render_body
+from casesite.check.quotes import QuoteCheck, quote_html
+from casesite.core import BriefsForPages, Checked
+from casesite.incremental.pages import PageCache, PageKeys, base_key
+from casesite.model import CaseStudy
+from casesite.publish import PageScan, Staging
+from casesite.render.environment import Layouts, make_environment
+from casesite.render.facets import Facet
+from casesite.render.i18n import Translator
+from casesite.render.reader import Reader
+from casesite.render.views import PageView, case_study_view, site_view, theme_css
+
+PAGES_FILE = "pages.pickle"  # in the build cache
+Written = tuple[tuple[str, str, PageScan | None], str | None]  # staging.done(), page key
+
+
+def _draw_quote(checks: Mapping[QuoteUse, QuoteCheck], cs: CaseStudy, use: QuoteUse) -> str:
+    return quote_html(checks[use], cs.lang, preview=cs.draft, t=Translator(cs.lang))
+
+
+def write_site(
+    checked: Checked,
+    root: Path,
+    staging: Staging,
+    briefs: BriefsForPages | None = None,
+    jobs: int = 0,
+    watch: bool = False,
+    meanwhile: Callable[[], None] | None = None,
+) -> int:
+    """Write every output file; returns the number of HTML pages. `briefs`: the PDF briefs,
+    already rendered (None for an HTML-only build: the pages then link to no PDF; in a
+    preview, links to briefs made when they are opened). `watch`: the layouts may change
+    between builds in this process (a preview server). `meanwhile()` runs while worker
+    processes render the pages, if any."""
+    site = checked.site
+    layouts = Layouts(make_environment(root, watch))
+    site_v = site_view(site.config)
+    base = site.config.base_url
+    reader = Reader(checked, pdf=briefs is not None)
+    if briefs is not None:
+        briefs.write(staging)
+    pages = 0
+
+    def common(lang: str, url: str) -> dict[str, Any]:
+        return {"t": Translator(lang), "site": site_v, "root": relative_url(url, "")}
+
+    def case_study_page(cs: CaseStudy) -> tuple[str, dict[str, Any], str]:
+        checks = {q.use: q for q in checked.quotes[cs.source]}
+        draw = partial(_draw_quote, checks, cs)
+        body = render_body(checked.bodies[cs.source], checked.links[cs.source], draw)
+        view = replace(by_source[cs.source], body_html=body)
+        page = PageView(cs.title, cs.summary, cs.lang, base + cs.url)
+        context = {
+            **common(cs.lang, cs.url),
+            "page": page,
+            "cs": view,
+            "brief": briefs.link(cs) if briefs is not None else None,
+            **reader.case_study_extras(cs),
+        }
+        return "case-study.html", context, cs.source
+
+    # Pages rendered by an earlier build from the same layouts and values are taken from
+    # the current output (not in a preview, nor with --no-cache: staging.cache is None).
+    page_cache = PageCache(staging.cache / PAGES_FILE if staging.cache else None)
+    keys = PageKeys(
+        base_key(root) if page_cache.path else b"",
+        {"facet_groups": reader.groups, "card_facets": reader.card_facets},
+    )
+
+    def write_page(url: str, made: tuple[str, dict[str, Any], str]) -> Written:
+        template, context, subject = made
+        rel = f"{url}index.html"
+        key = keys.key(rel, context) if page_cache.path else None
+        if not page_cache.reuse(staging, key, rel):
+            staging.write_text(rel, layouts.render(template, context, subject))
+        return staging.done(rel), key
+
+    studies = site.case_studies
+    # Lists show a case study's facts, never its body.
+    views = [case_study_view(cs, site.programmes[cs.programme], Markup("")) for cs in studies]
+    by_source = {cs.source: v for cs, v in zip(studies, views, strict=True)}
+
+    def write_pages(chunk: Sequence[CaseStudy | Facet]) -> list[Written]:
+        """Case study and facet pages (in worker processes on large sites)."""
+        written = []
+        with staging.background():
+            for item in chunk:
+                if isinstance(item, CaseStudy):
+                    written.append(write_page(item.url, case_study_page(item)))
+                else:
+                    page = reader.facet_page(layouts, common, by_source, item)
+                    written.append(write_page(item.url, page))
+        return written
+
+    # One page of each kind is rendered here, so the layouts are compiled (and locale data
+    # loaded) once, before any worker starts as a copy of this process; the rest, in one
+    # batch across processes, the facet pages with the most case studies first (a page of
+    # hundreds of cards takes as long as dozens of case studies: last, it would keep one
+    # worker busy while the other waits).
+    facets = reader.facet_list()
+    first: list[CaseStudy | Facet] = [*studies[:1], *facets[:1]]
+    rest: list[CaseStudy | Facet] = [
+        *sorted(facets[1:], key=lambda f: -f.count),
+        *studies[1:],
+    ]
+    done = write_pages(first)
+
+    def index_and_the_rest() -> None:
+        """The pages of the site's own and the assets: here, while the workers render."""
+        nonlocal pages
+        lang = site.config.lang
+        index_page = PageView(site.config.name, site.config.tagline or site.config.name, lang, base)
+        html = layouts.render(
+            "index.html",
+            {
+                **common(lang, ""),
+                "page": index_page,
+                "case_studies": views,
+                "card": reader.card(layouts, common, ""),
+                **reader.index_extras(),
+            },
+            "the index page",
+        )
+        staging.write_text("index.html", html)
+        pages += 1
+        pages += reader.write_pages(layouts, staging, common)
+        for rel in sorted(site.assets):
+            staging.copy_file(root / rel, rel)
+        staging.write_text("assets/theme.css", theme_css(site.config))
+        if meanwhile is not None:
+            meanwhile()
+
+    workers = jobs_for(len(rest), jobs)
+    written = fork_map(write_pages, rest, workers, meanwhile=index_and_the_rest)
+    if workers > 1:
+        staging.claim(page for page, _ in written)
+    done += written
+    for (rel, found, scan), key in done:
+        if scan is not None:
+            page_cache.remember(key, (rel, found, scan))
+    page_cache.save()
+    return pages + len(done)

@@ -1,0 +1,262 @@
+"""The reader's site around the case study pages: facet pages, totals, search page, 404.
+
+`Reader` gives the index and case study layouts their extra values (facet links, totals,
+metadata) and writes the pages of its own. write_site.py calls it; the layouts are
+facet.html, search.html, 404.html and the partials they include.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlsplit
+
+from markupsafe import Markup
+
+from casesite import formatting
+from casesite.core import Checked
+from casesite.model import CaseStudy
+from casesite.publish import Staging
+from casesite.render.environment import Layouts
+from casesite.render.facets import KINDS, Facet, Facets, site_facets
+from casesite.render.i18n import Translator
+from casesite.render.jsonld import case_study_jsonld, citation
+from casesite.render.totals import TotalsView, totals, totals_view
+from casesite.render.views import CaseStudyView, PageView, programme_view
+from casesite.validate.site import Site
+
+SEARCH_URL = "search/"
+NOT_FOUND_PATH = "404.html"
+RASTER_IMAGES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif")
+
+Common = Callable[[str, str], dict[str, Any]]  # (lang, page url) -> values every page gets
+
+
+@dataclass(frozen=True)
+class FacetLink:
+    kind: str
+    key: str
+    label: str
+    url: str  # site-relative
+    count: int
+    count_text: str  # the count, formatted for the site's language
+
+
+@dataclass(frozen=True)
+class FacetGroupView:
+    kind: str
+    name: str  # "Country": a filter's label, a facet page's kicker
+    title: str  # "Countries": a heading over the links
+    links: tuple[FacetLink, ...]
+
+
+@dataclass(frozen=True)
+class FacetPageView:
+    kind: str
+    kind_name: str
+    label: str
+    url: str
+    lead: str
+
+
+def _link(f: Facet, lang: str) -> FacetLink:
+    return FacetLink(
+        f.kind, f.key, f.label, f.url, f.count, formatting.number(Decimal(f.count), lang)
+    )
+
+
+def pdf_path(cs: CaseStudy) -> str:
+    """Where the PDF brief of a case study is published, by the design's contract."""
+    return f"{cs.url}{cs.slug}.pdf"
+
+
+class Reader:
+    """Facets, totals and metadata of one build, computed once."""
+
+    def __init__(self, checked: Checked, pdf: bool = False) -> None:
+        self.checked = checked
+        self.site: Site = checked.site
+        self.lang = self.site.config.lang
+        self.t = Translator(self.lang)
+        self.pdf = pdf
+        self.facets: Facets = site_facets(self.site)
+        # Each facet's link, made once (its count is formatted for the language).
+        self.links = {
+            (f.kind, f.key): _link(f, self.lang) for kind in KINDS for f in self.facets.groups[kind]
+        }
+        self.groups = tuple(
+            FacetGroupView(
+                kind,
+                self.t(f"facet.{kind}"),
+                self.t(f"facet.{kind}.plural"),
+                tuple(self.links[(f.kind, f.key)] for f in self.facets.groups[kind]),
+            )
+            for kind in KINDS
+        )
+        self._cards: dict[tuple[str, str], Markup] = {}  # (slug, root) -> its card
+        self.card_facets = {
+            cs.slug: {
+                kind: " ".join(f.key for f in found) for kind, found in self.facets.of(cs).items()
+            }
+            for cs in self.site.case_studies
+        }
+
+    # -- values for the existing layouts ---------------------------------------------
+
+    def card(self, layouts: Layouts, common: Common, url: str) -> Callable[[Any], Markup]:
+        """The `card` of a listing page at `url`: layouts/card.html for one case study
+        (a view), rendered once per case study and page depth, as the index and the facet
+        pages list the same case studies again and again. A failure inside it is the
+        listing layout's, as with an include."""
+        values = {**common(self.lang, url), "card_facets": self.card_facets}
+        root = values["root"]
+        template = layouts.env.get_template("card.html")
+
+        def card(cs: Any) -> Markup:
+            key = (cs.slug, root)
+            found = self._cards.get(key)
+            if found is None:
+                found = self._cards[key] = Markup(template.render(**values, cs=cs))
+            return found
+
+        return card
+
+    def pdf_url(self, cs: CaseStudy) -> str:
+        return self.site.config.base_url + pdf_path(cs) if self.pdf else ""
+
+    def case_study_extras(self, cs: CaseStudy) -> dict[str, Any]:
+        of = self.facets.of(cs)
+        programme = of["programme"][0].url if of["programme"] else ""
+        image = next((i for i in cs.images if i.src.lower().endswith(RASTER_IMAGES)), None)
+        return {
+            "browse": {
+                kind: tuple(self.links[(f.kind, f.key)] for f in of[kind]) for kind in KINDS
+            },
+            "citation": citation(cs, self.site, self.pdf_url(cs)),
+            "jsonld": case_study_jsonld(
+                cs,
+                self.site,
+                self.checked.quotes.get(cs.source, ()),
+                programme_url=programme,
+                pdf_url=self.pdf_url(cs),
+            ),
+            "og_type": "article",
+            "og_image": self.site.config.base_url + image.src if image else "",
+            "og_image_alt": image.alt if image else "",
+        }
+
+    def listing_extras(self, count: int) -> dict[str, Any]:
+        """What the index (and every page with the browse links) needs."""
+        return {
+            "facet_groups": self.groups,
+            "card_facets": self.card_facets,
+            "filters_showing": self.t(
+                "filters.showing",
+                count=count,
+                total=formatting.number(Decimal(count), self.lang),
+                shown="{shown}",
+            ),
+        }
+
+    def totals(self, case_studies: tuple[CaseStudy, ...]) -> TotalsView:
+        return totals_view(totals(case_studies), self.lang)
+
+    def index_extras(self) -> dict[str, Any]:
+        return {
+            **self.listing_extras(len(self.site.case_studies)),
+            "totals": self.totals(self.site.case_studies),
+            "totals_title": self.t("totals.heading"),
+        }
+
+    def search_entries(self) -> list[dict[str, Any]]:
+        """What the search page filters by, per case study: its address and facet keys.
+        (Pagefind's own filter index is not byte-reproducible, so the page filters itself.)"""
+        return [
+            {
+                "url": cs.url,
+                "title": cs.title,
+                "summary": cs.summary,
+                "facets": {
+                    kind: [f.key for f in found] for kind, found in self.facets.of(cs).items()
+                },
+            }
+            for cs in self.site.case_studies
+        ]
+
+    # -- pages of its own -------------------------------------------------------------
+
+    def facet_page(
+        self,
+        layouts: Layouts,
+        common: Common,
+        views: Mapping[str, CaseStudyView],
+        facet: Facet,
+    ) -> tuple[str, dict[str, Any], str]:
+        """A facet page to render: its layout, the values it is given, and what it is (for
+        an error message). write_site renders them with the case studies."""
+        lang, base = self.lang, self.site.config.base_url
+        cards = [views[cs.source] for cs in facet.case_studies]
+        lead = self.t(f"facet.lead.{facet.kind}", label=facet.label)
+        title = self.t(f"facet.title.{facet.kind}", label=facet.label)
+        view = FacetPageView(facet.kind, self.t(f"facet.{facet.kind}"), facet.label,
+                             facet.url, lead)  # fmt: skip
+        programme = None
+        if facet.kind == "programme":
+            found = self.site.programmes.get(facet.value)
+            programme = programme_view(found) if found else None
+        context = {
+            **common(lang, facet.url),
+            **self.listing_extras(len(cards)),
+            "page": PageView(title, lead, lang, base + facet.url),
+            "facet": view,
+            "case_studies": cards,
+            "card": self.card(layouts, common, facet.url),
+            "current": facet.url,
+            "programme": programme,
+            "totals": self.totals(facet.case_studies) if programme else None,
+            "totals_title": self.t("totals.programme_heading", name=facet.label),
+        }
+        return "facet.html", context, f"the {facet.kind} page '{facet.label}'"
+
+    def facet_list(self) -> list[Facet]:
+        """Every facet page to write (write_site renders them with the case studies)."""
+        return list(self.facets.all())
+
+    def write_pages(self, layouts: Layouts, staging: Staging, common: Common) -> int:
+        """The search page and the 404 page; returns how many."""
+        lang, base = self.lang, self.site.config.base_url
+        pages = 0
+
+        messages = {
+            "found": self.t.forms("search.found", n="{n}"),
+            "none": self.t("search.none"),
+            "loading": self.t("search.loading"),
+            "error": self.t("search.error"),
+            "prompt": self.t("search.prompt"),
+        }
+        title = self.t("search.heading")
+        context = {
+            **common(lang, SEARCH_URL),
+            "page": PageView(title, self.t("search.intro"), lang, base + SEARCH_URL),
+            "search_groups": self.groups,
+            "search_messages": messages,
+            "search_entries": self.search_entries(),
+        }
+        staging.write_text(
+            f"{SEARCH_URL}index.html", layouts.render("search.html", context, "the search page")
+        )
+        pages += 1
+
+        # A server shows the 404 page at any depth: links start from the base URL's path.
+        context = {
+            **common(lang, ""),
+            "root": urlsplit(base).path or "/",
+            "page": PageView(self.t("notfound.title"), self.t("notfound.text"), lang, ""),
+            "noindex": True,
+        }
+        staging.write_text(
+            NOT_FOUND_PATH, layouts.render("404.html", context, "the page for missing addresses")
+        )
+        return pages + 1

@@ -1,0 +1,73 @@
+"""What `casesite serve` makes only when a browser asks for it: PDF briefs and the search index.
+
+A preview build writes the HTML pages only, so that saving a case study shows in the
+browser at once. A case study's PDF brief (`/case-studies/<slug>/<slug>.pdf`) and the
+search index (`/pagefind/...`) are made into the served folder the first time they are
+requested after a rebuild; the next rebuild replaces the folder, and with it what was
+made. Each function is called on the preview's one build thread, never at the same time
+as a build.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from casesite.core import Checked, Options
+from casesite.diagnostics import Diagnostic
+from casesite.gate import check
+from casesite.outputs.search import OUTPUT_SUBDIR, index_site
+from casesite.render.reader import pdf_path
+
+PDF_URL_RE = re.compile(r"^/case-studies/([a-z0-9]+(?:-[a-z0-9]+)*)/\1\.pdf$")
+SEARCH_PREFIX = f"/{OUTPUT_SUBDIR}/"
+
+
+def wants_pdf(url_path: str) -> str | None:
+    """The slug when `url_path` is a case study's PDF brief, else None."""
+    found = PDF_URL_RE.match(url_path)
+    return found[1] if found else None
+
+
+def wants_search(url_path: str) -> bool:
+    return url_path.startswith(SEARCH_PREFIX)
+
+
+def _checked(options: Options) -> tuple[Checked | None, list[Diagnostic]]:
+    checked, report = check(options)
+    return checked, report.errors
+
+
+def make_pdf(options: Options, out: Path, slug: str) -> list[Diagnostic]:
+    """Render one case study's brief into `out`; the errors if it cannot be made.
+
+    The quotes are checked for the PDF channel too, as `casesite build` does."""
+    checked, problems = _checked(replace(options, pdf=True))
+    if checked is None:
+        return problems
+    cs = next((c for c in checked.site.case_studies if c.slug == slug), None)
+    if cs is None:
+        return []  # no such case study in this build: the caller answers 404
+    from casesite.pdf.stage import BriefFailed, render_one_brief  # WeasyPrint loads on first use
+
+    try:
+        data = render_one_brief(checked, options.root, cs)
+    except BriefFailed as failed:
+        return failed.diagnostics
+    target = out / pdf_path(cs)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    temporary.write_bytes(data)
+    temporary.replace(target)
+    return []
+
+
+def make_search_index(options: Options, out: Path) -> list[Diagnostic]:
+    """Index the served pages for search, once per build; the errors if it cannot."""
+    if (out / OUTPUT_SUBDIR / "pagefind.js").is_file():
+        return []
+    checked, problems = _checked(options)
+    if checked is None:
+        return problems
+    return index_site(out, checked.site.config.lang)
