@@ -3,7 +3,6 @@ pre-commit hook and the authoring guide, each checked against what they promise.
 
 from __future__ import annotations
 
-import ast
 import os
 import re
 import shlex
@@ -17,6 +16,8 @@ from typing import Any
 import pytest
 import yaml
 
+from casesite.codes import CODES
+from casesite.diagnostics import Diagnostic, Location, UnknownCode, error, warning
 from casesite.validate import approvals, schema
 
 from .conftest import REPO, MiniSite
@@ -249,67 +250,58 @@ def test_the_pre_commit_hook_and_codeowners_guard_the_content() -> None:
 # -- the authoring guide -----------------------------------------------------------------
 
 
-def diagnostic_codes() -> set[str]:
-    """Every diagnostic code casesite can report, read from its source."""
-    codes: set[str] = set()
-    for path in sorted((REPO / "src/casesite").rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        problems: dict[str, str] = {}  # yamlstrict: problem name -> code
-        for node in ast.walk(tree):
-            if isinstance(node, ast.AnnAssign | ast.Assign) and isinstance(node.value, ast.Dict):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                if any(isinstance(t, ast.Name) and t.id == "_PROBLEMS" for t in targets):
-                    for key, value in zip(node.value.keys, node.value.values, strict=True):
-                        assert isinstance(key, ast.Constant) and isinstance(value, ast.Tuple)
-                        first = value.elts[0]
-                        assert isinstance(first, ast.Constant)
-                        problems[key.value] = first.value
-        codes |= set(problems.values())
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.Call):
-                continue
-            func = node.func
-            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
-            # error(loc, code, ...), warning(loc, code, ...); reader.fail(key, code, ...);
-            # quotes' fail(code, ...) and links' refuse(code, ...).
-            if name in ("error", "warning") or (name == "fail" and isinstance(func, ast.Attribute)):
-                position = 1
-            elif name in ("fail", "refuse"):
-                position = 0
-            else:
-                continue
-            if len(node.args) > position:
-                arg = node.args[position]
-                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                    codes.add(problems.get(arg.value, arg.value))
-    return codes
+ERROR_TABLES = [(GUIDE, "### What each error means"), (README, "## What each error means")]
 
 
-def test_the_code_reader_finds_the_codes_it_should() -> None:
-    codes = diagnostic_codes()
-    # One from each way of reporting: error(), warning(), yamlstrict's table, a field
-    # reader's fail(), the quote gate's fail(), the link resolver's refuse().
-    for code in (
-        "missing-front-matter",
-        "approval-unused",
-        "yaml-anchor",
-        "unknown-country",
-        "quote-pending",
-        "link-not-allowed",
-        "internal-error",
-    ):
-        assert code in codes
-    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", c) for c in codes), codes
-    assert len(codes) > 60
+def error_section(doc: Path, heading: str) -> str:
+    """The text under `heading`, up to the next heading of its level."""
+    level = heading.split(" ", 1)[0]
+    return doc.read_text(encoding="utf-8").split(f"{heading}\n", 1)[1].split(f"\n{level} ", 1)[0]
 
 
-def test_every_diagnostic_code_is_explained_in_the_authoring_guide() -> None:
-    guide = GUIDE.read_text(encoding="utf-8")
-    section = guide.split("### What each error means", 1)[1].split("\n## ", 1)[0]
-    explained = set(re.findall(r"^\| (`[^|]*`)", section, re.M))
-    listed = {c for cell in explained for c in re.findall(r"`([a-z0-9-]+)`", cell)}
-    missing = sorted(diagnostic_codes() - listed)
-    assert not missing, f"add these codes to {GUIDE.name}, 'What each error means': {missing}"
+def listed_codes(section: str) -> list[str]:
+    """The codes in the first column of the section's tables, in order."""
+    cells = re.findall(r"^\| (`[^|]*`)", section, re.M)
+    return [c for cell in cells for c in re.findall(r"`([a-z0-9-]+)`", cell)]
+
+
+@pytest.mark.parametrize(("doc", "heading"), ERROR_TABLES, ids=["authoring guide", "README"])
+def test_the_error_tables_list_exactly_the_registered_codes(doc: Path, heading: str) -> None:
+    section = error_section(doc, heading)
+    listed = listed_codes(section)
+    assert len(listed) == len(set(listed)), f"listed twice in {doc.name}: {listed}"
+    missing, unknown = sorted(set(CODES) - set(listed)), sorted(set(listed) - set(CODES))
+    assert not missing, f"add to {doc.name}, '{heading.lstrip('# ')}': {missing}"
+    assert not unknown, f"not codes (see src/casesite/codes.py): {unknown}"
+    # Warnings are marked as such, and only they.
+    marked = set(re.findall(r"`([a-z0-9-]+)` \(warning\)", section))
+    assert marked == {c.name for c in CODES.values() if c.severity == "warning"}
+
+
+def test_every_registered_code_is_reported_somewhere() -> None:
+    """A code nothing reports is a stale entry (each reporter names its code as a literal)."""
+    source = "".join(
+        path.read_text(encoding="utf-8")
+        for path in (REPO / "src/casesite").rglob("*.py")
+        if path.name != "codes.py"
+    )
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", c) for c in CODES)
+    assert sorted(c for c in CODES if f'"{c}"' not in source) == []
+
+
+@pytest.mark.parametrize(
+    ("make", "code"),
+    [
+        (error, "no-such-code"),
+        (warning, "no-such-code"),
+        (error, "approval-unused"),
+        (warning, "quote-pending"),
+    ],
+)
+def test_an_unregistered_code_fails_loudly(make: Callable[..., Diagnostic], code: str) -> None:
+    with pytest.raises(UnknownCode, match=code):
+        make(Location("x.md"), code, "message")
+    assert make(Location("x.md"), "quote-pending" if make is error else "approval-unused", "m")
 
 
 def test_the_guide_explains_every_field_and_links_what_it_names() -> None:

@@ -1,8 +1,8 @@
 """Locations, diagnostics and the report that collects them.
 
 Every problem casesite finds in a site's content is a Diagnostic with a Location in
-the author's file, a plain-words message and a hint. Stages return diagnostics; the
-gate stops the build when any of them is an error.
+the author's file, a plain-words message, a hint and a code from the registry in
+codes.py. Stages return diagnostics; the gate stops the build when any of them is an error.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from casesite.codes import CODES
 
 
 class Severity(StrEnum):
@@ -27,9 +29,6 @@ class Location:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}"
-
-    def shifted(self, lines: int) -> Location:
-        return Location(self.path, self.line + lines, self.col)
 
 
 @dataclass(frozen=True)
@@ -55,12 +54,30 @@ class Diagnostic:
         return (loc.path, loc.line, loc.col, self.code, self.message)
 
 
+class UnknownCode(ValueError):
+    """A diagnostic with a code that is not in the registry (codes.py), or is there as the
+    other severity: a bug in casesite, caught by the tests."""
+
+
+def _registered(code: str, severity: Severity) -> str:
+    entry = CODES.get(code)
+    if entry is None:
+        raise UnknownCode(f"'{code}' is not a diagnostic code in casesite/codes.py")
+    if entry.severity != severity:
+        raise UnknownCode(f"'{code}' is registered as {entry.severity}, not as {severity}")
+    return code
+
+
 def error(location: Location, code: str, message: str, hint: str = "") -> Diagnostic:
-    return Diagnostic(location, Severity.ERROR, code, message, hint)
+    """An error with a registered code (UnknownCode otherwise)."""
+    return Diagnostic(location, Severity.ERROR, _registered(code, Severity.ERROR), message, hint)
 
 
 def warning(location: Location, code: str, message: str, hint: str = "") -> Diagnostic:
-    return Diagnostic(location, Severity.WARNING, code, message, hint)
+    """A warning with a registered code (UnknownCode otherwise)."""
+    return Diagnostic(
+        location, Severity.WARNING, _registered(code, Severity.WARNING), message, hint
+    )
 
 
 @dataclass
