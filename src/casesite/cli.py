@@ -14,7 +14,7 @@ from casesite.build import build
 from casesite.core import Options
 from casesite.diagnostics import Report
 from casesite.gate import check
-from casesite.publish import UnsafeOutput, check_output_folder
+from casesite.publish import PUBLISH_DIR, UnsafeOutput, check_output_folder, check_private_output
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 COMMANDS = ("build", "check", "new", "quotes", "serve")
@@ -114,7 +114,7 @@ def print_report(report: Report) -> None:
 
 def _options(args: argparse.Namespace) -> Options:
     root = args.root
-    out = getattr(args, "out", None) or root / "_site"
+    out = getattr(args, "out", None) or root / PUBLISH_DIR
     return Options(
         root=root,
         out=out,
@@ -141,14 +141,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     options = _options(args)
-    if options.drafts and args.out is None:
-        print(
-            "casesite: drafts never go to _site/; preview them elsewhere: "
-            "casesite build --drafts --out preview",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
     try:
+        if options.drafts:
+            example = "casesite build --drafts --out preview"
+            check_private_output(options.root, options.out, "drafts", example, is_build=True)
         check_output_folder(options.root, options.out)
     except UnsafeOutput as exc:
         print(f"casesite: {exc}", file=sys.stderr)
@@ -178,6 +174,13 @@ def cmd_quotes(args: argparse.Namespace) -> int:
     from casesite.gate import quote_worklist
 
     options = replace(_options(args), cache="read")
+    if args.requests is not None:
+        try:
+            example = "casesite quotes --requests requests"
+            check_private_output(options.root, args.requests, "approval requests", example)
+        except UnsafeOutput as exc:
+            print(f"casesite: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     checks, report = quote_worklist(options)
     if checks is None:
         print_report(report)

@@ -27,6 +27,32 @@ class UnsafeOutput(Exception):
     """The output folder cannot be replaced safely (wrong usage, exit code 2)."""
 
 
+PUBLISH_DIR = "_site"  # the publish folder, under the site root: the default --out
+
+
+def check_private_output(
+    root: Path, folder: Path, what: str, example: str, *, is_build: bool = False
+) -> None:
+    """`what` (drafts, approval requests: words nobody has approved for publication) may
+    never be written into the publish folder, however its path is spelt (relative, '..',
+    symbolic links: the path is resolved), nor under it, nor into any other folder a build
+    writes (it holds the marker file), where the next build would publish or drop them.
+    `is_build`: `folder` is a build's own output (a preview with drafts, which may replace
+    its earlier self)."""
+    target, published = folder.resolve(), (root / PUBLISH_DIR).resolve()
+    if target.is_relative_to(published):
+        raise UnsafeOutput(
+            f"{what} never go to {PUBLISH_DIR}/ (the publish folder, {published}); "
+            f"write them elsewhere, e.g. {example}"
+        )
+    for parent in (target, *target.parents):
+        if (parent / MARKER).is_file() and not (is_build and parent == target):
+            raise UnsafeOutput(
+                f"{what} never go into {parent}, a folder that casesite builds and publishes; "
+                f"write them elsewhere, e.g. {example}"
+            )
+
+
 def check_output_folder(root: Path, out: Path) -> None:
     root, out = root.resolve(), out.resolve()
     if root.is_relative_to(out):

@@ -1,0 +1,137 @@
+"""Hardening: drafts and approval requests never reach the publish folder, whatever the
+spelling of the path; --out never inside the site's own folders."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from .conftest import APPROVAL, CASE_STUDY, MiniSite, tree_digest
+
+DRAFT = CASE_STUDY.replace("title:", "draft: true\ntitle:").replace("test-quote", "draft-quote")
+PENDING = APPROVAL.replace("status: approved\napproved_on: 2022-02-10", "status: pending")
+DRAFT_FILES: dict[str, str | bytes | None] = {
+    "content/case-studies/draft-story.md": DRAFT,
+    "content/approvals/draft-quote.yml": PENDING,
+}
+
+
+def _spell(site: MiniSite, spelling: str) -> str:
+    """A path to the site's _site/ (or under it) written in one of the ways a user might."""
+    root = site.root
+    if spelling == "link":
+        (root / "elsewhere").symlink_to(root / "_site")
+        return "elsewhere"
+    if spelling == "link-to-root":
+        (root.parent / "alias").symlink_to(root)
+        return str(root.parent / "alias" / "_site")
+    return {
+        "plain": "_site",
+        "dot-slash": "./_site/",
+        "absolute": str(root / "_site"),
+        "dot-dot": "content/../_site",
+        "inside": "_site/preview",
+    }[spelling]
+
+
+SPELLINGS = ("plain", "dot-slash", "absolute", "dot-dot", "inside", "link", "link-to-root")
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_drafts_never_go_to_the_publish_folder_by_any_spelling(
+    mini_site: Callable[..., MiniSite],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    spelling: str,
+) -> None:
+    site = mini_site(DRAFT_FILES)
+    assert site.run("build", "--no-pdf", capsys=capsys).code == 0
+    before = sorted(p.relative_to(site.out).as_posix() for p in site.out.rglob("*"))
+    monkeypatch.chdir(site.root)
+    out = _spell(site, spelling)
+    result = site.run("build", "--no-pdf", "--drafts", "--out", out, capsys=capsys)
+    assert result.code == 2, result.err
+    assert "drafts never go to _site/ (the publish folder" in result.err
+    after = sorted(p.relative_to(site.out).as_posix() for p in site.out.rglob("*"))
+    assert after == before
+    everything = "".join(p.read_text("utf-8", "replace") for p in site.out.rglob("*.*"))
+    assert "draft-story" not in everything and "Awaiting approval" not in everything
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_approval_requests_never_go_to_the_publish_folder(
+    mini_site: Callable[..., MiniSite],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    spelling: str,
+) -> None:
+    site = mini_site(DRAFT_FILES)
+    assert site.run("build", "--no-pdf", capsys=capsys).code == 0
+    before = tree_digest(site.out)
+    monkeypatch.chdir(site.root)
+    folder = _spell(site, spelling)
+    target = folder if spelling == "inside" else os.path.join(folder, "requests")
+    result = site.run("quotes", "--requests", target, capsys=capsys)
+    assert result.code == 2, result.err
+    assert "approval requests never go to _site/ (the publish folder" in result.err
+    assert tree_digest(site.out) == before
+    assert not Path(target).exists()
+
+
+def test_approval_requests_never_go_into_another_built_site(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    site = mini_site()
+    public = tmp_path / "public"
+    assert site.run("build", "--no-pdf", "--out", str(public), capsys=capsys).code == 0
+    result = site.run("quotes", "--requests", str(public / "requests"), capsys=capsys)
+    assert result.code == 2 and "a folder that casesite builds" in result.err
+    assert not (public / "requests").exists()
+
+
+@pytest.mark.parametrize(
+    "out",
+    [
+        ".",
+        "./",
+        "content",
+        "content/out",
+        "layouts/x",
+        "assets/built",
+        "./assets/../layouts/deep/er",
+        "linked-assets/out",
+    ],
+)
+def test_out_never_inside_the_site_sources_or_the_root(
+    mini_site: Callable[..., MiniSite],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    out: str,
+) -> None:
+    site = mini_site()
+    (site.root / "linked-assets").symlink_to(site.root / "assets")
+    monkeypatch.chdir(site.root)
+    before = sorted(p.as_posix() for p in Path(".").rglob("*"))
+    for args in (("build", "--no-pdf"), ("build", "--no-pdf", "--drafts")):
+        result = site.run(*args, "--out", out, capsys=capsys)
+        assert result.code == 2, result.err
+        assert "casesite: the output folder" in result.err
+        assert sorted(p.as_posix() for p in Path(".").rglob("*")) == before
+
+
+def test_drafts_may_be_previewed_beside_the_site(
+    mini_site: Callable[..., MiniSite],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    site = mini_site(DRAFT_FILES)
+    monkeypatch.chdir(site.root)
+    for out in ("preview", "./_site-preview/", "preview"):  # twice: a rebuild is allowed too
+        result = site.run("build", "--no-pdf", "--drafts", "--out", out, capsys=capsys)
+        assert result.code == 0, result.err
+    assert "Awaiting approval" in Path("preview/case-studies/draft-story/index.html").read_text()
+    result = site.run("quotes", "--requests", "requests", capsys=capsys)
+    assert result.code == 0 and Path("requests/robert-buzsaki.md").is_file()
