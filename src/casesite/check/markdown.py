@@ -7,6 +7,7 @@ link that was not resolved can never reach the page.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -113,12 +114,20 @@ def _plain_text(inline: Token) -> str:
 
 
 class _Locator:
-    """Turns body-relative token positions into file locations."""
+    """Turns body-relative token positions into file locations.
+
+    A block's text and the offsets of its line starts are made once, when its first link
+    is looked for, and each search goes on from the last link found: locating every link
+    of a block is linear in its size (rebuilding the text for each link made a paragraph
+    of 60,000 links take two minutes)."""
 
     def __init__(self, body: Body, path: str) -> None:
         self.lines = body.text.split("\n")
         self.first = body.first_line
         self.path = path
+        self._block: tuple[int, int] | None = None
+        self._text = ""
+        self._starts: list[int] = []
 
     def line(self, index: int, col: int = 1) -> Location:
         return Location(self.path, self.first + index, col)
@@ -129,14 +138,15 @@ class _Locator:
         if not block:
             return self.line(0), cursor
         start, end = block
-        text = "\n".join(self.lines[start:end])
+        if self._block != (start, end):
+            self._block = (start, end)
+            self._text = "\n".join(self.lines[start:end])
+            self._starts = [0] + [m.end() for m in re.finditer("\n", self._text)]
         for needle in needles:
-            at = text.find(needle, cursor) if needle else -1
+            at = self._text.find(needle, cursor) if needle else -1
             if at >= 0:
-                before = text[:at]
-                line = start + before.count("\n")
-                col = at - (before.rfind("\n") + 1) + 1
-                return self.line(line, col), at + len(needle)
+                row = bisect.bisect_right(self._starts, at) - 1
+                return self.line(start + row, at - self._starts[row] + 1), at + len(needle)
         return self.line(start), cursor
 
 
