@@ -181,3 +181,77 @@ def test_csv_of_a_built_site_neutralises_formulas_and_json_keeps_the_text(
     assert row["title"] == "'" + title and row["developed_by"] == "'@Glopolis"
     data = json.loads((site.out / "case-studies.json").read_text("utf-8"))["case_studies"][0]
     assert data["title"] == title and data["developed_by"] == "@Glopolis"
+
+
+# Layouts run in Jinja's sandbox: a layout cannot reach Python's internals.
+ESCAPES = [
+    "{{ lipsum.__globals__['os'].popen('echo PWNED-$((6*7))').read() }}",
+    "{{ cycler.__init__.__globals__.os.popen('echo PWNED-$((6*7))').read() }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}PWNED-42",
+]
+
+
+def _with_line(layout: str, line: str) -> str:
+    return layout.replace("{% block content %}\n", "{% block content %}\n" + line + "\n", 1)
+
+
+@pytest.mark.parametrize("escape", ESCAPES)
+def test_a_page_layout_cannot_reach_python_internals(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str], escape: str
+) -> None:
+    site = mini_site()
+    layout = (site.root / "layouts/case-study.html").read_text()
+    site.write({"layouts/case-study.html": _with_line(layout, escape)})
+    result = site.run("build", "--no-pdf", capsys=capsys)
+    assert result.code == 1, result.err
+    assert "layouts/case-study.html:5:1: error: " in result.err
+    assert "[layout-unsafe]" in result.err
+    assert not site.out.exists()
+
+
+def test_the_brief_layout_cannot_reach_python_internals(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = mini_site()
+    layout = (site.root / "layouts/brief.html").read_text()
+    layout = layout.replace("<body class", ESCAPES[0] + "\n<body class", 1)
+    line = layout.splitlines().index(ESCAPES[0]) + 1
+    site.write({"layouts/brief.html": layout})
+    result = site.run("build", capsys=capsys)
+    assert result.code == 1, result.err
+    assert f"layouts/brief.html:{line}:1: error: " in result.err
+    assert "[layout-unsafe]" in result.err and "PWNED-42" not in result.err
+    assert not site.out.exists()
+
+
+@pytest.mark.parametrize("where", ["file", "folder", "layout"])
+def test_layouts_never_read_through_a_symbolic_link(
+    mini_site: Callable[..., MiniSite],
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    where: str,
+) -> None:
+    site = mini_site()
+    secret = tmp_path / "outside" / "passwd.html"
+    secret.parent.mkdir()
+    secret.write_text("root:x:0:0:TOP-SECRET\n")
+    layout = (site.root / "layouts/case-study.html").read_text()
+    if where == "file":
+        (site.root / "layouts/secret.html").symlink_to(secret)
+        site.write({"layouts/case-study.html": _with_line(layout, '{% include "secret.html" %}')})
+        shown = "layouts/secret.html"
+    elif where == "folder":
+        (site.root / "layouts/parts").symlink_to(secret.parent)
+        include = '{% include "parts/passwd.html" %}'
+        site.write({"layouts/case-study.html": _with_line(layout, include)})
+        shown = "layouts/parts"
+    else:
+        moved = tmp_path / "outside" / "case-study.html"
+        moved.write_text(_with_line(layout, "TOP-SECRET"))
+        (site.root / "layouts/case-study.html").unlink()
+        (site.root / "layouts/case-study.html").symlink_to(moved)
+        shown = "layouts/case-study.html"
+    result = site.run("build", "--no-pdf", capsys=capsys)
+    assert result.code == 1, result.err
+    assert f"{shown}:1:1: error: " in result.err and "[symlink]" in result.err
+    assert not site.out.exists()

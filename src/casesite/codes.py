@@ -104,6 +104,7 @@ CODES: dict[str, Code] = _codes(
     ("missing-layout", E, "a layout in layouts/ is missing"),
     ("layout-syntax", E, "a layout cannot be read"),
     ("layout-error", E, "a layout failed while making the named page"),
+    ("layout-unsafe", E, "a layout reaches for Python's internals, which the sandbox refuses"),
     ("broken-internal-link", E, "a layout links to a page or id the built site does not have"),
     ("pdf-brief", E, "the PDF brief of the named case study cannot be made"),
     ("pdf-slow-fonts", W, "libharfbuzz-subset0 is missing, so PDF briefs are slow"),

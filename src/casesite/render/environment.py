@@ -1,15 +1,16 @@
-"""The Jinja boundary: autoescaped, strict layouts; a template error names the layout line
-and the case study that was being rendered."""
+"""The Jinja boundary: autoescaped, strict, sandboxed layouts read only from real files
+under layouts/; a template error names the layout line and the case study being rendered."""
 
 from __future__ import annotations
 
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 
 from casesite.diagnostics import Diagnostic, Location, error
 
@@ -27,6 +28,28 @@ class TemplateProblem(Exception):
         return self.diagnostic.message
 
 
+class LayoutLink(jinja2.TemplateNotFound):
+    """A layout that is, or lies under, a symbolic link: never read (it could publish any
+    file of the machine, such as /etc/passwd)."""
+
+
+class LayoutLoader(jinja2.FileSystemLoader):
+    """Reads layouts only from real files under the layouts folder: a symbolic link, to a
+    file or to a folder, anywhere on the way is refused (FileSystemLoader follows them)."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        folder = Path(self.searchpath[0])
+        parts = jinja2.loaders.split_template_path(template)  # refuses '..'
+        path = folder
+        for part in parts:
+            path = path / part
+            if path.is_symlink():
+                raise LayoutLink(path.relative_to(folder).as_posix())
+        return super().get_source(environment, template)
+
+
 _ENVIRONMENTS: dict[Path, jinja2.Environment] = {}
 
 
@@ -42,9 +65,11 @@ def make_environment(root: Path, watch: bool = True) -> jinja2.Environment:
     env = _ENVIRONMENTS.get(folder) if watch else None
     if env is None:
         # Autoescape every template, whatever its name (select_autoescape skips *.j2), and
-        # make a missing value an error rather than empty text.
-        env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(folder), followlinks=False),
+        # make a missing value an error rather than empty text. The sandbox keeps a layout
+        # from reaching Python's internals (lipsum.__globals__, cycler.__init__.__globals__:
+        # a plain Environment lets a layout run any command).
+        env = jinja2.sandbox.SandboxedEnvironment(
+            loader=LayoutLoader(str(folder), followlinks=False),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True,
@@ -77,6 +102,27 @@ class Layouts:
         """Render one page; `subject` names what is being rendered, for the error message."""
         try:
             return self.env.get_template(template).render(**context)
+        except LayoutLink as exc:
+            raise TemplateProblem(
+                error(
+                    Location(f"{LAYOUTS_DIR}/{exc.name}"),
+                    "symlink",
+                    f"'{LAYOUTS_DIR}/{exc.name}' is a symbolic link; casesite does not follow "
+                    f"links out of {LAYOUTS_DIR}/ (needed for {subject})",
+                    "replace the link with a copy of the file",
+                )
+            ) from exc
+        except jinja2.exceptions.SecurityError as exc:
+            raise TemplateProblem(
+                error(
+                    _template_location(exc, template),
+                    "layout-unsafe",
+                    f"the layout reaches for something a layout may not use, while rendering "
+                    f"{subject}: {exc}",
+                    "a layout may only use the values casesite passes to it (see the README); "
+                    "names starting with _ and Python's internals are not among them",
+                )
+            ) from exc
         except jinja2.TemplateNotFound as exc:
             raise TemplateProblem(
                 error(
