@@ -3,10 +3,18 @@ numbers YAML misreads, a linear body check, lapsed consent, and smaller author t
 
 from __future__ import annotations
 
+import gzip
+import subprocess
 import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
 
 from casesite.check.markdown import parse_body
 from casesite.model import Body
+
+from .conftest import APPROVAL, MiniSite
 
 
 def _links_paragraph(count: int) -> str:
@@ -15,19 +23,19 @@ def _links_paragraph(count: int) -> str:
 
 def _parse_seconds(text: str) -> float:
     best = float("inf")
-    for _ in range(2):
-        started = time.perf_counter()
+    for _ in range(3):
+        started = time.process_time()
         parse_body(Body(text, 1), "content/case-studies/x.md")
-        best = min(best, time.perf_counter() - started)
+        best = min(best, time.process_time() - started)
     return best
 
 
 def test_locating_links_is_linear_in_the_paragraph() -> None:
     """Eight times the links take about eight times as long, not sixty-four (a ratio, so
-    the test holds on a slow machine; the old locator's was 27 here)."""
+    the test holds on a slow machine; the old locator's was 27 here, measured in CPU time)."""
     small, large = _links_paragraph(2500), _links_paragraph(20000)
     ratio = _parse_seconds(large) / _parse_seconds(small)
-    assert ratio < 20, ratio
+    assert ratio < 16, ratio
 
 
 def test_links_over_several_lines_are_located_exactly() -> None:
@@ -35,3 +43,89 @@ def test_links_over_several_lines_are_located_exactly() -> None:
     parsed = parse_body(Body(text, 7), "x.md")
     where = [(link.href, link.location.line, link.location.col) for link in parsed.links]
     assert where == [("a.md", 9, 9), ("b.md", 10, 5), ("a.md", 10, 21), ("i.png", 11, 12)]
+
+
+# Point 14: consent that lapses takes the words down.
+
+CS = "content/case-studies/hungary.md"
+REC = "content/approvals/test-quote.yml"
+WITHDRAWN = APPROVAL.replace("status: approved", "status: withdrawn\nwithdrawn_on: 2023-01-05")
+EXPIRING = APPROVAL.replace("method: email", "method: email\nexpires: 2022-05-31")
+
+
+def _readable(path: Path) -> str:
+    """A built file as text: a PDF through pdftotext, a Pagefind file unzipped."""
+    data = path.read_bytes()
+    if data.startswith(b"%PDF"):
+        done = subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+        )
+        data = done.stdout
+    elif data.startswith(b"\x1f\x8b"):
+        data = gzip.decompress(data)
+    text = data.decode("utf-8", "replace")
+    return " ".join(text.replace("-\n", "").split())
+
+
+def _files_with(folder: Path, words: str) -> list[str]:
+    return sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and words in _readable(p)
+    )
+
+
+def test_withdrawn_approval_takes_the_words_out_of_the_next_build(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = mini_site()
+    words = "proactive and supportive attitude"
+    first = site.run("build", capsys=capsys)
+    assert first.code == 0, first.err
+    published = _files_with(site.out, words)
+    # the page, its brief, the collection, the search index (the check can see them all)
+    assert "case-studies/hungary/index.html" in published, published
+    assert "case-studies/hungary/hungary.pdf" in published, published
+    assert any(p.endswith(".pdf") and "hungary/" not in p for p in published), published
+    assert any(p.startswith("pagefind/") for p in published), published
+
+    site.write({REC: WITHDRAWN})
+    second = site.run("build", capsys=capsys)  # the page and brief caches are in use
+    assert second.code == 0, second.err
+    assert _files_with(site.out, words) == []
+    assert "Robert Buzsaki" not in (site.out / "case-studies/hungary/index.html").read_text()
+    warned = [ln for ln in second.err.splitlines() if "[quote-taken-down]" in ln]
+    assert len(warned) == 1, second.err
+    assert warned[0].startswith(f"{CS}:20:1: warning: Robert Buzsaki withdrew approval"), warned
+    assert REC in warned[0] and "left out of everything this build publishes" in warned[0]
+    assert " error: " not in second.err
+
+    checked = site.run("check", capsys=capsys)
+    assert checked.code == 1
+    assert f"{CS}:20:1: error: Robert Buzsaki withdrew approval" in checked.err
+    assert "[quote-withdrawn]" in checked.err
+
+
+def test_expired_approval_is_taken_down_by_build_and_refused_by_check(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = mini_site({REC: EXPIRING})
+    assert site.run("build", "--no-pdf", "--as-of", "2022-05-01", capsys=capsys).code == 0
+    assert "proactive" in (site.out / "case-studies/hungary/index.html").read_text()
+    built = site.run("build", "--no-pdf", "--as-of", "2022-06-01", capsys=capsys)
+    assert built.code == 0, built.err
+    assert "expired on 2022-05-31" in built.err and "[quote-taken-down]" in built.err
+    assert _files_with(site.out, "proactive") == []
+    checked = site.run("check", "--as-of", "2022-06-01", capsys=capsys)
+    assert checked.code == 1 and "[quote-expired]" in checked.err
+
+
+def test_never_approved_quote_is_still_refused_by_build(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = mini_site(
+        {REC: APPROVAL.replace("status: approved\napproved_on: 2022-02-10", "status: pending")}
+    )
+    built = site.run("build", "--no-pdf", capsys=capsys)
+    assert built.code == 1 and "[quote-pending]" in built.err
+    assert not site.out.exists()

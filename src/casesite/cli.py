@@ -129,7 +129,8 @@ def _options(args: argparse.Namespace) -> Options:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    checked, report = check(replace(_options(args), cache="read"))  # writes nothing
+    options = replace(_options(args), cache="read", lapsed_is_error=True)
+    checked, report = check(options)  # writes nothing
     print_report(report)
     if checked is None:
         print(f"casesite: {report.summary()}.", file=sys.stderr)

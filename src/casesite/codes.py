@@ -90,6 +90,7 @@ CODES: dict[str, Code] = _codes(
     ("quote-withdrawn", E, "the speaker withdrew approval of the quote"),
     ("quote-expired", E, "the quote's approval has expired"),
     ("quote-expiring", W, "the quote's approval expires within 30 days"),
+    ("quote-taken-down", W, "consent lapsed: the build leaves the quote out of what it publishes"),
     ("quote-out-of-scope", E, "the approval does not cover this case study or channel"),
     ("quote-text-differs", E, "the words on the page are not the approved words"),
     ("invalid-quote-id", E, "an approval file name that cannot be a quote id"),

@@ -28,6 +28,9 @@ class Options:
     # `casesite serve`: HTML only; the PDF briefs and the search index are made on request.
     preview: bool = False
     search: bool = True  # the Pagefind index (casesite build --no-search leaves it out)
+    # `casesite check`, the pull-request check: a quote whose approval was withdrawn or has
+    # expired is an error. A build leaves such a quote out, with a warning, and publishes.
+    lapsed_is_error: bool = False
 
     @property
     def workers(self) -> int:

@@ -12,7 +12,13 @@ from types import MappingProxyType
 from casesite.check.analysis import CACHE_DIR, Context, FileCache, analyse_files
 from casesite.check.links import LinkTargets, resolve_link
 from casesite.check.markdown import ParsedBody
-from casesite.check.quotes import QuoteCheck, check_quote, check_stray_quotations, unused_records
+from casesite.check.quotes import (
+    QuoteCheck,
+    check_quote,
+    check_stray_quotations,
+    take_down,
+    unused_records,
+)
 from casesite.core import Checked, Options
 from casesite.diagnostics import Diagnostic, Location, Report, Severity, error
 from casesite.load import content
@@ -94,6 +100,21 @@ def check_quotes(
         )
         for cs in studies
     }
+
+
+def _take_down_lapsed(checks: Iterable[QuoteCheck], report: Report) -> tuple[QuoteCheck, ...]:
+    """Consent that lapses takes the words down: a quote whose approval was withdrawn or
+    has expired is left out of the build, with a warning, so a scheduled rebuild removes
+    it without waiting for an author. Words never approved are still refused."""
+    out = []
+    for q in checks:
+        if q.lapsed:
+            q, note = take_down(q)
+            report.add(note)
+        else:
+            report.extend(q.problems)
+        out.append(q)
+    return tuple(out)
 
 
 FALLBACK_CONFIG = SiteConfig(name="casesite", base_url="https://example.org/")
@@ -189,8 +210,12 @@ def analyse(options: Options) -> Analysis:
         found = [*bodies[cs.source].diagnostics, *link_problems.get(cs.source, [])]
         found += check_stray_quotations(bodies[cs.source].paragraphs)
         report.extend(as_warning(d) if soften else d for d in found)
-        for q in quotes[cs.source]:
-            report.extend(as_warning(d) if cs.draft else d for d in q.problems)
+        if cs.draft:
+            report.extend(as_warning(d) for q in quotes[cs.source] for d in q.problems)
+        elif options.lapsed_is_error:
+            report.extend(d for q in quotes[cs.source] for d in q.problems)
+        else:
+            quotes[cs.source] = _take_down_lapsed(quotes[cs.source], report)
     # A quote in a file with front-matter errors still counts as a use of its record.
     other = [f.body for f in files if f.case_study is None and f.body is not None]
     used = (u.id for b in (*bodies.values(), *other) for u in b.quotes)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from markupsafe import Markup
@@ -22,6 +22,8 @@ from casesite.render.i18n import Translator
 from casesite.validate.approvals import Approval
 
 EXPIRY_WARNING = timedelta(days=30)
+# Consent that was given and has lapsed: the build takes the words down, `check` refuses them.
+LAPSED = frozenset({"quote-withdrawn", "quote-expired"})
 _SINGLE = dict.fromkeys("‘’‚‛′`", "'")
 _DOUBLE = dict.fromkeys("“”„‟″«»", '"')
 _QUOTE_MARKS = str.maketrans({**_SINGLE, **_DOUBLE})
@@ -83,10 +85,16 @@ class QuoteCheck:
     case_study: CaseStudy
     approval: Approval | None
     problems: tuple[Diagnostic, ...]
+    taken_down: bool = False  # consent lapsed: left out of everything the build publishes
 
     @property
     def ok(self) -> bool:
         return not any(p.is_error for p in self.problems)
+
+    @property
+    def lapsed(self) -> bool:
+        """The speaker's approval was withdrawn or has expired."""
+        return any(p.is_error and p.code in LAPSED for p in self.problems)
 
     @property
     def status(self) -> str:
@@ -175,6 +183,21 @@ def check_quote(
     return QuoteCheck(use, cs, approval, tuple(problems))
 
 
+def take_down(check: QuoteCheck) -> tuple[QuoteCheck, Diagnostic]:
+    """A quote whose consent lapsed, to be left out of the build, and the warning that says
+    so (the pull-request check reports the lapse itself, as an error)."""
+    assert check.approval is not None and check.lapsed
+    lapse = next(p for p in check.problems if p.is_error and p.code in LAPSED)
+    note = warning(
+        check.use.location,
+        "quote-taken-down",
+        f"{lapse.message} ({check.approval.source}): the quote is left out of everything "
+        "this build publishes",
+        "remove the quote block from the case study; 'casesite check' fails until you do",
+    )
+    return replace(check, taken_down=True), note
+
+
 def _compare(use: QuoteUse, approval: Approval, fail: Callable[..., None]) -> None:
     if comparable(use.text) == comparable(approval.text):
         return
@@ -247,6 +270,8 @@ def unused_records(approvals: Mapping[str, Approval], used: Iterable[str]) -> li
 
 def quote_html(check: QuoteCheck, page_lang: str, preview: bool, t: Translator) -> str:
     """The quotation as it stands on the page: approved text, attribution from the record."""
+    if check.taken_down:
+        return ""
     approval = check.approval
     text = approval.text if approval is not None and check.ok else check.use.text
     paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
