@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from casesite.check.analysis import _chunks
+from casesite.parallel import _chunks
 from casesite.publish import Staging
 
 from .conftest import CASE_STUDY, REPO, MiniSite, tree_digest

@@ -14,7 +14,13 @@ from casesite.build import build
 from casesite.core import Options
 from casesite.diagnostics import Report
 from casesite.gate import check
-from casesite.publish import PUBLISH_DIR, UnsafeOutput, check_output_folder, check_private_output
+from casesite.publish import (
+    PUBLISH_DIR,
+    OutputClash,
+    UnsafeOutput,
+    check_output_folder,
+    check_private_output,
+)
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 COMMANDS = ("build", "check", "new", "quotes", "serve")
@@ -150,7 +156,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     except UnsafeOutput as exc:
         print(f"casesite: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    result, report = build(options)
+    try:
+        result, report = build(options)
+    except OutputClash as exc:  # a fault of casesite's, not of the content
+        print(
+            f"casesite: error: {exc} (an inconsistency inside casesite; please report it); "
+            f"nothing was published (the previous {options.out.name}/ is unchanged).",
+            file=sys.stderr,
+        )
+        return EXIT_CONTENT
     print_report(report)
     if result is None:
         print(

@@ -53,6 +53,11 @@ def check_private_output(
             )
 
 
+class OutputClash(ValueError):
+    """Two outputs for one path, or a path outside the output folder: a fault of the build
+    itself, never published (the command line reports it in one line, exit code 1)."""
+
+
 def check_output_folder(root: Path, out: Path) -> None:
     root, out = root.resolve(), out.resolve()
     if root.is_relative_to(out):
@@ -136,7 +141,7 @@ class Staging:
     def target(self, rel: str) -> Path:
         pure = PurePosixPath(rel)
         if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in rel:
-            raise ValueError(f"refusing to write outside the output folder: {rel!r}")
+            raise OutputClash(f"refusing to write outside the output folder: {rel!r}")
         # The staging folder is new and only this build writes into it, so no part of the
         # path can be a symbolic link: a relative path without '..' stays inside.
         return self.path.joinpath(*pure.parts)
@@ -144,7 +149,7 @@ class Staging:
     def write_bytes(self, rel: str, data: bytes) -> None:
         path = self.target(rel)
         if rel in self.written:
-            raise ValueError(f"two outputs would be written to {rel}")
+            raise OutputClash(f"two outputs would be written to {rel}")
         self.written[rel] = found = digest(data)
         if self._writer is None:
             self._put(rel, path, found, data)
@@ -237,7 +242,7 @@ class Staging:
         """Record files written by worker processes (forked copies of this object)."""
         for rel, found, scanned in written:
             if rel in self.written:
-                raise ValueError(f"two outputs would be written to {rel}")
+                raise OutputClash(f"two outputs would be written to {rel}")
             self.written[rel] = found
             if scanned is not None:
                 self.scans[rel] = scanned

@@ -9,36 +9,28 @@ for links and quotes), so they pickle cheaply both ways.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import importlib.metadata
-import multiprocessing
 import os
 import pickle
 import stat
 import sys
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
 
 from casesite.check.markdown import ParsedBody, parse_body
 from casesite.check.quotes import may_be_stray
 from casesite.diagnostics import Diagnostic
 from casesite.load import content
 from casesite.model import Body, CaseStudy
+from casesite.parallel import fork_map, jobs_for
 from casesite.validate import schema
 from casesite.validate.approvals import APPROVALS_DIR, Approval, read_approval_text
 from casesite.validate.config import SiteConfig
 
 CACHE_DIR = ".casesite-cache"
-# Below this many files, a single process is quicker than starting workers.
-PARALLEL_FROM = 48
-
-T = TypeVar("T")
-R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -204,82 +196,6 @@ class FileCache:
             pass  # a cache that cannot be written only makes the next build slower
 
 
-def jobs_for(count: int, jobs: int) -> int:
-    """How many processes to use for `count` pieces of work (`jobs` 0 = as many as cores)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    wanted = jobs or cores or 1
-    if jobs == 0 and count < PARALLEL_FROM:
-        return 1
-    return max(1, min(wanted, count))
-
-
-def fork_map(
-    work: Callable[[Sequence[T]], list[R]],
-    items: Sequence[T],
-    jobs: int,
-    meanwhile: Callable[[], None] | None = None,
-) -> list[R]:
-    """work() over `items` in forked worker processes, results in the order of `items`;
-    `meanwhile()` runs in this process while they work (or after, without workers).
-
-    The children inherit the parent's memory, so `work` may read any value computed
-    before the call without it being sent. The items go out in small chunks, so no
-    answer is a large message and the workers stay evenly busy."""
-    # A process with threads (the dev server's) never forks: the child would hold a copy of
-    # every lock another thread held at that moment, never to be released.
-    threaded = threading.active_count() > 1
-    if (
-        jobs <= 1
-        or len(items) < 2
-        or threaded
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
-        done = work(items)
-        if meanwhile is not None:
-            meanwhile()
-        return done
-    global _FORKED
-    chunks = _chunks(items, jobs)
-    _FORKED = (work, chunks)  # read by the children, which start as copies of this process
-    results: list[R] = []
-    # Objects that exist now are left out of the children's garbage collection: a
-    # collection would touch them all, copying each shared memory page into the child.
-    gc.freeze()
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            parts = pool.imap(_run_chunk, range(len(chunks)))
-            if meanwhile is not None:
-                meanwhile()
-            for part in parts:
-                results.extend(part)
-    finally:
-        _FORKED = None
-        gc.unfreeze()
-    return results
-
-
-def _chunks(items: Sequence[T], jobs: int) -> list[Sequence[T]]:
-    """`items` in chunks for the workers: at most 64 items, and smaller towards the end (an
-    eighth of what is left for each worker, down to 4), so that the workers finish at about
-    the same time rather than one waiting for the other's last large chunk."""
-    chunks = []
-    start = 0
-    while start < len(items):
-        size = max(4, min(64, (len(items) - start) // (jobs * 4)))
-        chunks.append(items[start : start + size])
-        start += size
-    return chunks
-
-
-_FORKED: tuple[Callable[[Any], list[Any]], list[Any]] | None = None
-
-
-def _run_chunk(index: int) -> list[Any]:
-    assert _FORKED is not None, "fork_map's children inherit the work from the parent"
-    work, chunks = _FORKED
-    return work(chunks[index])
-
-
 @dataclass(frozen=True)
 class Read:
     """One file as a worker read it: the digest of its text and its cache key (None when
@@ -350,7 +266,7 @@ def analyse_files(
                 out.append(Read(text_digest, key, analyse_text(rel, text, context)))
         return out
 
-    done = fork_map(work, todo, jobs_for(len(todo), jobs))
+    done = fork_map(work, todo, jobs_for(len(todo), jobs)).results
     for (rel, info), read in zip(todo, done, strict=True):
         if read.text_digest is not None:
             cache.saw(rel, info, read.text_digest)

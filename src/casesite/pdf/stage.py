@@ -11,11 +11,9 @@ matter plus the briefs' PDFs (pdf_collection.py), cached by the keys of its part
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import time
-from collections.abc import Iterable, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -26,6 +24,7 @@ from casesite.core import BriefLink, Checked
 from casesite.diagnostics import Diagnostic, Location, error, warning
 from casesite.incremental.briefs import AssetDigests, BriefCache, CachedBrief, brief_key
 from casesite.model import CaseStudy
+from casesite.parallel import fork_map, jobs_for
 from casesite.pdf.briefs import (
     COLLECTION_LAYOUT,
     THEME_CSS,
@@ -124,10 +123,6 @@ class Job:
 _WORKER: dict[str, Engine] = {}
 
 
-def _init_worker(setup: EngineSetup) -> None:
-    _WORKER["engine"] = fresh_engine(setup)
-
-
 def _render_job(engine: Engine, job: Job) -> tuple[Rendered, bytes]:
     """The brief, and its PDF read for the collection (done here, in parallel)."""
     result = engine.render(job.html, job.page_url)
@@ -140,10 +135,6 @@ def part_of(data: bytes) -> bytes:
         return read_part(data).to_bytes()
     except NotMergeable:
         return b""
-
-
-def _render_in_worker(job: Job) -> tuple[str, tuple[Rendered, bytes]]:
-    return job.source, _render_job(_WORKER["engine"], job)
 
 
 class Progress:
@@ -175,29 +166,33 @@ class Progress:
 def _render(
     jobs: list[Job], setup: EngineSetup, workers: int, progress: Progress
 ) -> dict[str, tuple[Rendered, bytes]]:
+    """Each job's brief, rendered here or in `workers` worker processes (each with an
+    engine of its own: see fresh_engine)."""
+    parent = os.getpid()
+
+    def work(chunk: Sequence[Job]) -> list[tuple[Rendered, bytes]]:
+        here = os.getpid() == parent
+        if here:
+            engine = engine_for(setup)
+        elif "engine" not in _WORKER:
+            engine = _WORKER["engine"] = fresh_engine(setup)
+        else:
+            engine = _WORKER["engine"]
+        out = []
+        for job in chunk:
+            out.append(_render_job(engine, job))
+            if here:
+                progress.tick()  # a worker's progress is told by fork_map
+        return out
+
+    def done(count: int) -> None:
+        for _ in range(count):
+            progress.tick()
+
     if not jobs:
         return {}
-    if workers <= 1 or len(jobs) <= 1:
-        engine = engine_for(setup)
-        out = {}
-        for job in jobs:
-            out[job.source] = _render_job(engine, job)
-            progress.tick()
-        return out
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    results: dict[str, tuple[Rendered, bytes]] = {}
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(setup,)
-    ) as pool:
-        futures: list[Future[tuple[str, tuple[Rendered, bytes]]]] = [
-            pool.submit(_render_in_worker, job) for job in jobs
-        ]
-        for future in as_completed(futures):
-            source, rendered = future.result()
-            results[source] = rendered
-            progress.tick()
-    return results
+    mapped = fork_map(work, jobs, workers, chunk=1, done=done)
+    return {job.source: rendered for job, rendered in zip(jobs, mapped.results, strict=True)}
 
 
 # -- the stage -----------------------------------------------------------------------------
@@ -283,7 +278,7 @@ def _make_briefs(
         else:
             todo.append(job)
 
-    workers = min(jobs or os.cpu_count() or 1, len(todo))
+    workers = jobs_for(len(todo), jobs, costly=True)
     rendered = _render(todo, setup, workers, Progress(len(todo), progress))
     for job in todo:
         result, part = rendered[job.source]

@@ -10,13 +10,13 @@ from typing import Any
 
 from markupsafe import Markup
 
-from casesite.check.analysis import fork_map, jobs_for
 from casesite.check.links import relative_url
 from casesite.check.markdown import QuoteUse, render_body
 from casesite.check.quotes import QuoteCheck, quote_html
 from casesite.core import BriefsForPages, Checked
 from casesite.incremental.pages import PageCache, PageKeys, base_key
 from casesite.model import CaseStudy
+from casesite.parallel import fork_map, jobs_for
 from casesite.publish import PageScan, Staging
 from casesite.render.environment import Layouts, make_environment
 from casesite.render.facets import Facet
@@ -144,11 +144,10 @@ def write_site(
         if meanwhile is not None:
             meanwhile()
 
-    workers = jobs_for(len(rest), jobs)
-    written = fork_map(write_pages, rest, workers, meanwhile=index_and_the_rest)
-    if workers > 1:
-        staging.claim(page for page, _ in written)
-    done += written
+    mapped = fork_map(write_pages, rest, jobs_for(len(rest), jobs), meanwhile=index_and_the_rest)
+    if mapped.forked:  # written by copies of `staging` in the workers: recorded here
+        staging.claim(page for page, _ in mapped.results)
+    done += mapped.results
     for (rel, found, scan), key in done:
         if scan is not None:
             page_cache.remember(key, (rel, found, scan))

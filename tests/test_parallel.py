@@ -1,0 +1,110 @@
+"""Fanning work out across processes (casesite.parallel): who forks says so, and workers
+never outlive the build."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from casesite.parallel import fork_map
+
+from .conftest import CASE_STUDY, MiniSite, tree_digest
+
+
+def _squares(chunk: list[int]) -> list[int]:
+    return [i * i for i in chunk]
+
+
+def test_fork_map_says_whether_it_forked() -> None:
+    items = list(range(10))
+    assert fork_map(_squares, items, 2).forked
+    assert fork_map(_squares, items, 2).results == [i * i for i in items]
+    assert not fork_map(_squares, items, 1).forked
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        mapped = fork_map(_squares, items, 2)
+    finally:
+        stop.set()
+        other.join()
+    assert not mapped.forked, "a process with another thread must not fork"
+    assert mapped.results == [i * i for i in items]
+
+
+def test_a_build_with_jobs_while_another_thread_runs_is_the_plain_build(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """CI failed with 'two outputs would be written to ...' when a thread left by an earlier
+    test was alive: fork_map did the work in this process, and the pages were then recorded
+    a second time as if workers had written them."""
+    site = mini_site()
+    plain = site.run("build", "--jobs", "1", "--no-pdf", "--no-cache", capsys=capsys)
+    assert plain.code == 0, plain.err
+    expected = tree_digest(site.out)
+    shutil.rmtree(site.out)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        run = site.run("build", "--jobs", "2", "--no-pdf", "--no-cache", capsys=capsys)
+    finally:
+        stop.set()
+        other.join()
+    assert run.code == 0, run.err
+    assert tree_digest(site.out) == expected
+
+
+def _processes_naming(text: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if text.encode() in cmdline and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+def test_workers_do_not_outlive_a_killed_build(mini_site: Callable[..., MiniSite]) -> None:
+    """kill -9 of the build while worker processes render briefs: no worker is left."""
+    site = mini_site({f"content/case-studies/story-{i}.md": CASE_STUDY for i in range(12)})
+    root = str(site.root)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "casesite", "build", "--jobs", "2", "--root", root],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stderr is not None
+        for line in proc.stderr:  # progress is shown for more than 8 briefs
+            if "PDF briefs: 1 of" in line:
+                break
+        else:
+            pytest.fail("the build ended before rendering briefs")
+        assert len(_processes_naming(root)) >= 3, "the build and its two workers"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+        deadline = time.monotonic() + 5
+        while _processes_naming(root) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _processes_naming(root) == [], "worker processes outlived the build"
+    finally:
+        proc.kill()
+        for pid in _processes_naming(root):
+            os.kill(pid, signal.SIGKILL)
