@@ -14,7 +14,7 @@ import pytest
 from casesite.check.markdown import parse_body
 from casesite.model import Body
 
-from .conftest import APPROVAL, MiniSite
+from .conftest import APPROVAL, CASE_STUDY, MiniSite
 
 
 def _links_paragraph(count: int) -> str:
@@ -129,3 +129,115 @@ def test_never_approved_quote_is_still_refused_by_build(
     built = site.run("build", "--no-pdf", capsys=capsys)
     assert built.code == 1 and "[quote-pending]" in built.err
     assert not site.out.exists()
+
+
+# Point 4: a quotation in any style of any script, in any block, or followed by its credit.
+
+LAST = "Workshops brought people together."
+
+# (id, what replaces the last paragraph, where the error is, what kind of block it names)
+STRAY = [
+    ("German marks", "„Wir haben es gemeinsam geschafft.“", "26:1", "paragraph"),
+    ("German single marks", "‚Wir haben es geschafft.‘", "26:1", "paragraph"),
+    ("guillemets", "« Nous avons réussi ensemble. »", "26:1", "paragraph"),
+    ("reversed guillemets", "»Vi klarede det sammen.«", "26:1", "paragraph"),
+    ("single guillemets", "‹Wir haben es geschafft.›", "26:1", "paragraph"),
+    ("corner brackets", "「我们一起做到了。」", "26:1", "paragraph"),
+    ("white corner brackets", "『私たちは一緒にやり遂げました。』", "26:1", "paragraph"),
+    ("full-width marks", "＂We did it together.＂", "26:1", "paragraph"),
+    ("straight single marks", "'We did it together.'", "26:1", "paragraph"),
+    ("low-9 double, high-reversed", "‟We did it together.”", "26:1", "paragraph"),
+    ("heading", "## “We will never go back to the old ways”", "26:1", "heading"),
+    ("list item", "- “We did it, together.”\n- the second item", "26:1", "list item"),
+    (
+        "table cell",
+        "| who | said |\n|---|---|\n| Anna | „Wir haben es geschafft.“ |",
+        "28:10",
+        "table cell",
+    ),
+    ("image description", "![“We did it,” said Anna Kovács](pic.png)", "26:34", "image"),
+    (
+        "credit after a dash",
+        "“We did it, together.” — Anna Kovács, Háttér Társaság",
+        "26:1",
+        "followed by a credit",
+    ),
+    ("reported speech", "“We did it, together,” said Anna Kovács.", "26:1", "who said it"),
+    (
+        "credit on the next line",
+        "*“We did it.”*\n*Robert Buzsaki, Háttér Társaság*",
+        "26:1",
+        "followed by a credit",
+    ),
+    (
+        "italic quote with its credit in the next paragraph",
+        "*With the police’s proactive and supportive attitude, a new type has emerged.*"
+        "\n\n*Robert Buzsaki, Háttér Társaság*",
+        "26:1",
+        "the line after it is a credit",
+    ),
+]
+
+PROSE = [
+    "The so-called “roundtable” met on Mondays.",
+    "“Roundtable” and “policing” were the two words everyone used.",
+    "The police’s work and the associations’ meetings went on.",
+    "They called it „Runder Tisch“ in the German report, and «table ronde» in French.",
+    "## The “roundtable” method",
+    "| term | meaning |\n|---|---|\n| “roundtable” | a monthly meeting |",
+    "*An italic paragraph that explains the method in a few words.*\n\n*Next steps, later*.",
+    "She said “we did it” and left the room.",
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "words"), [c[1:] for c in STRAY], ids=[c[0] for c in STRAY]
+)
+def test_a_quotation_outside_a_quote_block_is_refused(
+    mini_site: Callable[..., MiniSite],
+    capsys: pytest.CaptureFixture[str],
+    text: str,
+    where: str,
+    words: str,
+) -> None:
+    site = mini_site({CS: CASE_STUDY.replace(LAST, text)})
+    result = site.run("check", capsys=capsys)
+    assert result.code == 1, result.err
+    lines = [ln for ln in result.err.splitlines() if "[unapproved-quotation]" in ln]
+    assert len(lines) == 1, result.err
+    assert lines[0].startswith(f"{CS}:{where}: error: "), result.err
+    assert words in lines[0] and "reads as a quotation" in lines[0]
+    assert "hint: put the quoted words in a quote block" in result.err
+
+
+@pytest.mark.parametrize("text", PROSE)
+def test_prose_with_a_quoted_term_is_not_a_quotation(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    site = mini_site({CS: CASE_STUDY.replace(LAST, text)})
+    result = site.run("check", capsys=capsys)
+    assert result.code == 0, result.err
+    assert "quotation" not in result.err
+
+
+@pytest.mark.parametrize(
+    ("field", "where"),
+    [
+        ("title: “We did it, together,” said Anna Kovács", "2:8"),
+        (
+            "images:\n  - src: assets/logo.svg\n    alt: A logo\n    caption: „Wir haben es geschafft.“",
+            "17:14",
+        ),
+    ],
+    ids=["title", "image caption"],
+)
+def test_a_quotation_in_the_front_matter_is_refused(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str], field: str, where: str
+) -> None:
+    text = CASE_STUDY.replace("published: 2022-03-15", "published: 2022-03-15\n" + field, 1)
+    if field.startswith("title:"):
+        text = CASE_STUDY.replace("title: Police and associations started working together", field)
+    site = mini_site({CS: text})
+    result = site.run("check", capsys=capsys)
+    assert result.code == 1, result.err
+    assert f"{CS}:{where}: error: " in result.err and "[unapproved-quotation]" in result.err

@@ -84,7 +84,7 @@ CODES: dict[str, Code] = _codes(
     ("quote-nested", E, "a quote block inside another"),
     ("quote-formatting", E, "emphasis, a link or a list inside a quote block"),
     ("unapproved-blockquote", E, "a '>' blockquote outside a quote block"),
-    ("unapproved-quotation", E, "a paragraph in quotation marks outside a quote block"),
+    ("unapproved-quotation", E, "text that reads as a quotation, outside a quote block"),
     ("quote-no-approval", E, "no approval record for the quote"),
     ("quote-pending", E, "the quote's approval is still pending"),
     ("quote-withdrawn", E, "the speaker withdrew approval of the quote"),

@@ -208,7 +208,7 @@ def analyse(options: Options) -> Analysis:
     for cs in studies:
         soften = cs.draft and not options.drafts
         found = [*bodies[cs.source].diagnostics, *link_problems.get(cs.source, [])]
-        found += check_stray_quotations(bodies[cs.source].paragraphs)
+        found += check_stray_quotations(bodies[cs.source].paragraphs, bodies[cs.source].links)
         report.extend(as_warning(d) if soften else d for d in found)
         if cs.draft:
             report.extend(as_warning(d) for q in quotes[cs.source] for d in q.problems)

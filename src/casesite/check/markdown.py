@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.container import container_plugin
 
+from casesite.check.blocks import Paragraph, plain_text, text_blocks
 from casesite.diagnostics import Diagnostic, Location, error
 from casesite.model import Body
 
@@ -51,15 +52,6 @@ class QuoteUse:
     text: str  # the Markdown source between the fences, as written
     text_location: Location  # where that text starts
     formatting: tuple[str, ...]  # inline formatting found in it: "emphasis", "link", ...
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    """A top-level paragraph or blockquote outside any quote block, for the quote gate."""
-
-    kind: str  # "paragraph" | "blockquote"
-    text: str  # plain text, formatting stripped
-    location: Location
 
 
 @dataclass(frozen=True)
@@ -99,18 +91,6 @@ def markdown() -> MarkdownIt:
     # validator would leave a refused link on the page as literal text nobody notices.
     md.validateLink = _accept_link  # type: ignore[method-assign]
     return md
-
-
-def _plain_text(inline: Token) -> str:
-    parts = []
-    for child in inline.children or []:
-        if child.type in ("text", "code_inline"):
-            parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-        elif child.type == "image":
-            parts.append(_plain_text(child))
-    return "".join(parts)
 
 
 class _Locator:
@@ -158,11 +138,9 @@ def parse_body(body: Body, path: str) -> ParsedBody:
     headings: list[Heading] = []
     links: list[LinkUse] = []
     quotes: list[QuoteUse] = []
-    paragraphs: list[Paragraph] = []
     quote_depth = 0
     quote_start: Token | None = None
     quote_format: set[str] = set()
-    blockquote_depth = 0
 
     for i, token in enumerate(tokens):
         if token.type == "container_quote_open":
@@ -185,25 +163,12 @@ def parse_body(body: Body, path: str) -> ParsedBody:
                 quotes.append(_quote_use(quote_start, loc, quote_format, problems))
             quote_start = None
             continue
-        if token.type == "blockquote_open":
-            blockquote_depth += 1
-            if quote_depth == 0 and blockquote_depth == 1:
-                text = " ".join(
-                    _plain_text(t)
-                    for t in _until_close(tokens, i, "blockquote")
-                    if t.type == "inline"
-                )
-                paragraphs.append(
-                    Paragraph("blockquote", text, loc.line(token.map[0] if token.map else 0))
-                )
-        elif token.type == "blockquote_close":
-            blockquote_depth -= 1
-        elif token.type == "heading_open":
+        if token.type == "heading_open":
             inline = tokens[i + 1]
             level = int(token.tag[1])
             where = loc.line(token.map[0] if token.map else 0)
             headings.append(
-                Heading(level, _plain_text(inline), str(token.attrs.get("id", "")), where)
+                Heading(level, plain_text(inline), str(token.attrs.get("id", "")), where)
             )
             if level == 1:
                 problems.append(
@@ -224,13 +189,6 @@ def parse_body(body: Body, path: str) -> ParsedBody:
                         "a quote block holds only the quoted words",
                     )
                 )
-        elif token.type == "paragraph_open" and quote_depth == 0 and blockquote_depth == 0:
-            inline = tokens[i + 1]
-            paragraphs.append(
-                Paragraph(
-                    "paragraph", _plain_text(inline), loc.line(token.map[0] if token.map else 0)
-                )
-            )
         elif token.type == "inline":
             cursor = 0
             for child in token.children or []:
@@ -243,7 +201,7 @@ def parse_body(body: Body, path: str) -> ParsedBody:
                 where, cursor = loc.find(token.map, needles, cursor)
                 child.meta["link_index"] = len(links)
                 is_image = child.type == "image"
-                alt = _plain_text(child).strip() if is_image else ""
+                alt = plain_text(child).strip() if is_image else ""
                 links.append(LinkUse(len(links), href, where, is_image, alt))
                 if is_image and not alt:
                     problems.append(
@@ -261,7 +219,7 @@ def parse_body(body: Body, path: str) -> ParsedBody:
         tuple(headings),
         tuple(links),
         tuple(quotes),
-        tuple(paragraphs),
+        tuple(text_blocks(tokens, loc.lines, loc.line)),
         tuple(problems),
     )
 
@@ -281,20 +239,6 @@ def _unquote(href: str) -> str:
     from urllib.parse import unquote
 
     return unquote(href)
-
-
-def _until_close(tokens: Sequence[Token], start: int, kind: str) -> list[Token]:
-    depth = 0
-    out = []
-    for token in tokens[start:]:
-        if token.type == f"{kind}_open":
-            depth += 1
-        elif token.type == f"{kind}_close":
-            depth -= 1
-            if depth == 0:
-                break
-        out.append(token)
-    return out
 
 
 def _quote_use(
@@ -390,7 +334,7 @@ def _render_image(
 ) -> str:
     token = tokens[idx]
     src = _LINK_HOLE.format(token.meta.get("link_index"))
-    alt = escape(_plain_text(token))
+    alt = escape(plain_text(token))
     return f'<img src="{src}" alt="{alt}" loading="lazy" decoding="async">'
 
 

@@ -15,11 +15,13 @@ from datetime import date, timedelta
 
 from markupsafe import Markup
 
-from casesite.check.markdown import Paragraph, QuoteUse
+from casesite.check.blocks import Paragraph
+from casesite.check.markdown import LinkUse, QuoteUse
 from casesite.diagnostics import Diagnostic, Location, error, warning
 from casesite.model import CaseStudy
 from casesite.render.i18n import Translator
 from casesite.validate.approvals import Approval
+from casesite.validate.quotation import reads_as_quotation
 
 EXPIRY_WARNING = timedelta(days=30)
 # Consent that was given and has lapsed: the build takes the words down, `check` refuses them.
@@ -27,8 +29,6 @@ LAPSED = frozenset({"quote-withdrawn", "quote-expired"})
 _SINGLE = dict.fromkeys("‘’‚‛′`", "'")
 _DOUBLE = dict.fromkeys("“”„‟″«»", '"')
 _QUOTE_MARKS = str.maketrans({**_SINGLE, **_DOUBLE})
-OPENERS = "\"'“”„‟«»‘’‚‛‹›"
-QUOTATION_RE = re.compile(rf"^\s*[{OPENERS}].*[{OPENERS}][\s.,;:!?…]*$", re.DOTALL)
 
 
 def comparable(text: str) -> str:
@@ -220,12 +220,21 @@ def _compare(use: QuoteUse, approval: Approval, fail: Callable[..., None]) -> No
 
 
 def may_be_stray(p: Paragraph) -> bool:
-    """Whether check_stray_quotations() has anything to say of a paragraph."""
-    return p.kind == "blockquote" or QUOTATION_RE.match(p.text) is not None
+    """Whether check_stray_quotations() has anything to say of a block."""
+    return p.kind == "blockquote" or bool(reads_as_quotation(p.text, p.next_text, p.emphasised))
 
 
-def check_stray_quotations(paragraphs: Iterable[Paragraph]) -> list[Diagnostic]:
-    """Blockquotes and quotation-like paragraphs outside quote blocks would bypass the gate."""
+QUOTE_BLOCK_HINT = (
+    "put the quoted words in a quote block ('::: quote <id>' ... ':::') with an approval "
+    "record in content/approvals/; the page credits the speaker from the record"
+)
+
+
+def check_stray_quotations(
+    paragraphs: Iterable[Paragraph], links: Iterable[LinkUse] = ()
+) -> list[Diagnostic]:
+    """Blockquotes and text that reads as a quotation, outside quote blocks, in any block or
+    image description: it would bypass the gate."""
     problems = []
     for p in paragraphs:
         if p.kind == "blockquote":
@@ -239,18 +248,28 @@ def check_stray_quotations(paragraphs: Iterable[Paragraph]) -> list[Diagnostic]:
                     "approval record; for other text, remove the '>'",
                 )
             )
-        elif QUOTATION_RE.match(p.text):
-            problems.append(
-                error(
-                    p.location,
-                    "unapproved-quotation",
-                    "this paragraph reads as a quotation (it opens and closes with quotation "
-                    "marks) but is not in a quote block, so nobody's approval is checked",
-                    "move it into a quote block ('::: quote <id>' ... ':::') with an approval "
-                    "record in content/approvals/",
-                )
-            )
+            continue
+        reason = reads_as_quotation(p.text, p.next_text, p.emphasised)
+        if reason:
+            problems.append(stray_quotation(p.location, f"this {p.kind}", reason))
+    for link in links:
+        reason = reads_as_quotation(link.alt) if link.is_image else ""
+        if reason:
+            problems.append(stray_quotation(link.location, "this image description", reason))
     return problems
+
+
+def stray_quotation(where: Location, what: str, reason: str) -> Diagnostic:
+    inside = (
+        "" if what == "this paragraph" else " (it stands on its own, not in a " + what[5:] + ")"
+    )
+    return error(
+        where,
+        "unapproved-quotation",
+        f"{what} reads as a quotation ({reason}) but is not in a quote block, so nobody's "
+        "approval is checked",
+        QUOTE_BLOCK_HINT + inside + ", or reword this so it quotes nobody",
+    )
 
 
 def unused_records(approvals: Mapping[str, Approval], used: Iterable[str]) -> list[Diagnostic]:

@@ -16,6 +16,7 @@ from casesite.load.yamlstrict import YamlDoc
 from casesite.model import Body, CaseStudy, Image, Money, Partner, Period, Programme
 from casesite.validate.config import SiteConfig
 from casesite.validate.fields import SLUG_RE, FieldReader
+from casesite.validate.quotation import reads_as_quotation
 
 REQUIRED = (
     "title",
@@ -118,11 +119,27 @@ def _grant(reader: FieldReader) -> Money | None:
     return Money(amount, currency)
 
 
+def not_quoted(reader: FieldReader, key: str, value: str | None) -> None:
+    """A value that reads as a quotation would publish words nobody approved."""
+    reason = reads_as_quotation(value) if value else ""
+    if reason:
+        reader.fail(
+            key,
+            "unapproved-quotation",
+            f"'{reader.name(key)}' reads as a quotation ({reason}), which only a quote block "
+            "in the body may hold",
+            "put the quoted words in a quote block ('::: quote <id>' ... ':::') with an "
+            "approval record, and reword this so it does not quote anyone",
+        )
+
+
 def _image(assets: frozenset[str]) -> Callable[[FieldReader], Image | None]:
     def read(item: FieldReader) -> Image | None:
         src = item.asset("src", assets, required=True)
         alt = item.text("alt", required=True)
         caption = item.text("caption", required=False) or ""
+        not_quoted(item, "alt", alt)
+        not_quoted(item, "caption", caption)
         return Image(src, alt, caption) if src and alt else None
 
     return read
@@ -140,6 +157,8 @@ def read_case_study(
     reader.check_unknown()
     title = reader.text("title", max_length=200)
     summary = reader.text("summary", max_length=400)
+    not_quoted(reader, "title", title)
+    not_quoted(reader, "summary", summary)
     network = reader.text("network")
     country = _country(reader)
     grant = _grant(reader)
