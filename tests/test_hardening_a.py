@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from casesite.check.fonts import Sheet, check_brief_fonts
 from casesite.outputs.exports import COLUMNS, to_csv
 
 from .conftest import APPROVAL, CASE_STUDY, MiniSite, tree_digest
@@ -254,4 +255,155 @@ def test_layouts_never_read_through_a_symbolic_link(
     result = site.run("build", "--no-pdf", capsys=capsys)
     assert result.code == 1, result.err
     assert f"{shown}:1:1: error: " in result.err and "[symlink]" in result.err
+    assert not site.out.exists()
+
+
+# The PDF brief draws only with fonts declared from assets/ (no system font embedded).
+FONTS_CSS = """@font-face { font-family: "Body Face"; src: url("fonts/a.woff2") format("woff2"); }
+@font-face { font-family: Head; src: url("fonts/b.woff2"); }
+"""
+LOCAL_FACE = '@font-face { font-family: "Sys"; src: local("Arial"), url("fonts/c.woff2"); }\n'
+# (brief.css, the fonts reported, each at its first place in brief.css)
+FONT_CASES = [
+    ('h1 { font-family: "Body Face", Head; }', []),
+    ('h1 { font-family: "body face"; } p { font: 600 9pt/1.2 Head; }', []),
+    ("h1 { font-family: inherit; } p { font-family: initial }", []),
+    ('h1 { font-family: "Body Face", Georgia, serif; }', ["Georgia", "serif"]),
+    ("p {\n  font: italic 9pt/1.3 Times New Roman, Head;\n}", ["Times New Roman"]),
+    ("p { font: caption; }", ["caption"]),
+    (':root { --x: "Body Face", Arial; }\np { font-family: var(--x); }', ["Arial"]),
+    ("p { font-family: var(--unset, Verdana); }", ["Verdana"]),
+    (":root { --y: Tahoma; --x: var(--y); }\np { font-family: var(--x); }", ["Tahoma"]),
+    (":root { --unused: Comic Sans MS; }", []),
+    ("@media print { @page { @top-left { font-family: Impact } } }", ["Impact"]),
+    (LOCAL_FACE + "p { font-family: Sys; }", ["local(", "Sys;"]),
+]
+
+
+def _place(text: str, word: str) -> str:
+    offset = text.index(word)
+    line = text.count("\n", 0, offset) + 1
+    return f"{line}:{offset - (text.rfind(chr(10), 0, offset) + 1) + 1}"
+
+
+@pytest.mark.parametrize(("css", "expected"), FONT_CASES)
+def test_brief_fonts_must_be_declared_from_assets(css: str, expected: list[str]) -> None:
+    sheets = [Sheet("assets/brief.css", css), Sheet("assets/fonts.css", FONTS_CSS)]
+    found = check_brief_fonts(sheets)
+    assert all(d.code == "brief-font" and d.location.path == "assets/brief.css" for d in found)
+    got = {f"{d.location.line}:{d.location.col}": d.message for d in found}
+    assert sorted(got) == sorted(_place(css, word) for word in expected), got
+    for word in expected:
+        assert word.rstrip(";(") in got[_place(css, word)]
+
+
+def test_a_brief_using_a_system_font_is_not_built(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = mini_site()
+    css = (site.root / "assets/brief.css").read_text()
+    old = '--sans: "Source Sans 3", "Source Sans 3 latin-ext";'
+    assert old in css
+    line = css[: css.index(old)].count("\n") + 1
+    article = (site.root / "layouts/_brief-article.html").read_text()
+    article = article.replace(
+        '<header class="masthead">', '<header class="masthead" style="font-family: DejaVu Sans">', 1
+    )
+    alayout = article[: article.index("DejaVu Sans")].count("\n") + 1
+    site.write(
+        {
+            "assets/brief.css": css.replace(old, old.replace(";", ", Arial, sans-serif;")),
+            "layouts/_brief-article.html": article,
+        }
+    )
+    result = site.run("build", capsys=capsys)
+    assert result.code == 1, result.err
+    assert f"assets/brief.css:{line}:" in result.err and "'Arial'" in result.err
+    assert "'sans-serif'" in result.err and "[brief-font]" in result.err
+    assert f"layouts/_brief-article.html:{alayout}:" in result.err and "'DejaVu Sans'" in result.err
+    assert not site.out.exists()
+
+
+# SVG files under assets/: nothing that runs script or fetches from elsewhere.
+SVG_HEAD = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">\n'
+# (the SVG's body, after its first line; the reported line:col and words of the message;
+# None when the file is fine)
+SVG_CASES = [
+    ('<rect width="1" height="1" fill="url(#g)"/>\n<a href="#top"><text>x</text></a>', None),
+    ('<image href="data:image/png;base64,iVBORw0KGgo=" width="1" height="1"/>', None),
+    ('<image href="photo.png" width="1" height="1"/>', None),
+    ("<script>alert(1)</script>", "2:1 script"),
+    ('<g>\n  <rect onclick="alert(1)" width="1"/></g>', "3:3 onclick"),
+    ('<svg:rect xmlns:svg="http://www.w3.org/2000/svg" ONLOAD="x()"/>', "2:1 ONLOAD"),
+    (
+        '<foreignObject width="9"><p xmlns="http://www.w3.org/1999/xhtml">x</p></foreignObject>',
+        "2:1 foreignObject",
+    ),
+    ('<image href="https://tracker.example/p.png"/>', "2:1 https://tracker.example"),
+    ('<image xlink:href="http://example.org/p.png"/>', "2:1 http://example.org"),
+    ('<use href="//cdn.example/sprite.svg#a"/>', "2:1 //cdn.example"),
+    ('<image href="file:///etc/passwd"/>', "2:1 file:///etc/passwd"),
+    ('<a xlink:href=" JavaScript:alert(1)"><text>x</text></a>', "2:1 JavaScript:"),
+    ('<image href="data:image/svg+xml;base64,PHN2Zz4="/>', "2:1 data:image/svg+xml"),
+    ('<a href="data:text/html,&lt;script&gt;"><text>x</text></a>', "2:1 data:text/html"),
+    ('<set attributeName="href" to="javascript:alert(1)"/>', "2:1 javascript:"),
+    ('<rect fill="url(https://evil.example/#p)"/>', "2:1 https://evil.example"),
+    ("<style>@import url('http://evil.example/a.css');</style>", "2:1 http://evil.example"),
+    ('<rect style="fill: url(//evil.example/#p)"/>', "2:1 //evil.example"),
+    ("<rect", "3:1 cannot be read"),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), SVG_CASES)
+def test_svg_assets_may_not_run_script_or_fetch_from_elsewhere(
+    body: str, expected: str | None
+) -> None:
+    from casesite.load.svg import check_svg
+
+    found = check_svg("assets/x.svg", (SVG_HEAD + body + "\n</svg>\n").encode())
+    if expected is None:
+        assert found == []
+        return
+    place, words = expected.split(" ", 1)
+    assert [d.code for d in found] == ["unsafe-svg"], [d.format() for d in found]
+    assert str(found[0].location) == f"assets/x.svg:{place}", found[0].format()
+    assert words in found[0].message
+
+
+BILLION_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE svg [
+  <!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">
+  <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+  <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+  <!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+]>
+<svg xmlns="http://www.w3.org/2000/svg"><text>&d;&d;&d;&d;&d;&d;&d;&d;&d;</text></svg>
+"""
+EXTERNAL_ENTITY = """<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>
+<svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>
+"""
+
+
+@pytest.mark.parametrize("text", [BILLION_LAUGHS, EXTERNAL_ENTITY])
+def test_svg_with_a_doctype_or_entities_is_refused_unexpanded(text: str) -> None:
+    from casesite.load.svg import check_svg
+
+    found = check_svg("assets/x.svg", text.encode())
+    assert [d.code for d in found] == ["unsafe-svg"]
+    assert "DOCTYPE" in found[0].message and found[0].location.line == (
+        2 if text is BILLION_LAUGHS else 1
+    )
+
+
+def test_a_site_with_an_unsafe_svg_is_not_built(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = mini_site()
+    logo = SVG_HEAD + '<circle r="4"/>\n  <circle r="2" onmouseover="steal()"/>\n</svg>\n'
+    site.write({"assets/partners/evil.svg": logo})
+    result = site.run("check", capsys=capsys)
+    assert result.code == 1, result.err
+    assert "assets/partners/evil.svg:3:3: error: " in result.err
+    assert "[unsafe-svg]" in result.err and "onmouseover" in result.err
+    assert site.run("build", "--no-pdf", capsys=capsys).code == 1
     assert not site.out.exists()

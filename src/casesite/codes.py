@@ -51,6 +51,7 @@ CODES: dict[str, Code] = _codes(
     ("invalid-utf8", E, "the file is not saved as UTF-8 text"),
     ("control-character", E, "an invisible control character in a value"),
     ("symlink", E, "a symbolic link instead of a real file or folder"),
+    ("unsafe-svg", E, "an SVG under assets/ with script, event handlers or outside references"),
     ("unreadable-file", E, "a file casesite may not or cannot read"),
     ("ignored-file", W, "a file casesite does not read, in a folder it reads"),
     # The fields (validate/)
@@ -106,6 +107,7 @@ CODES: dict[str, Code] = _codes(
     ("layout-syntax", E, "a layout cannot be read"),
     ("layout-error", E, "a layout failed while making the named page"),
     ("layout-unsafe", E, "a layout reaches for Python's internals, which the sandbox refuses"),
+    ("brief-font", E, "the PDF brief names a font no @font-face declares from assets/"),
     ("broken-internal-link", E, "a layout links to a page or id the built site does not have"),
     ("pdf-brief", E, "the PDF brief of the named case study cannot be made"),
     ("pdf-slow-fonts", W, "libharfbuzz-subset0 is missing, so PDF briefs are slow"),

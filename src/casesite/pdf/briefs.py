@@ -27,10 +27,12 @@ from urllib.parse import urljoin, urlsplit
 
 from markupsafe import Markup
 
+from casesite.check.fonts import brief_sheets, check_brief_fonts
 from casesite.check.links import relative_url
 from casesite.check.markdown import QuoteUse, render_body
 from casesite.check.quotes import QuoteCheck, quote_html
 from casesite.core import Checked
+from casesite.diagnostics import Diagnostic
 from casesite.model import CaseStudy
 from casesite.render.environment import Layouts
 from casesite.render.i18n import Translator
@@ -160,6 +162,15 @@ def _stamp(root: Path, assets: frozenset[str]) -> str:
             continue
         h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
     return h.hexdigest()
+
+
+def font_problems(setup: EngineSetup) -> list[Diagnostic]:
+    """The brief's fonts, in its style sheets and layouts: none may come from this machine."""
+    sheets = [(THEME_CSS, setup.theme_css.decode("utf-8"))]
+    if BRIEF_CSS in setup.assets:
+        sheets.append((BRIEF_CSS, (setup.root / BRIEF_CSS).read_text("utf-8", "replace")))
+    layouts = (BRIEF_LAYOUT, COLLECTION_LAYOUT)
+    return check_brief_fonts(brief_sheets(setup.root, setup.assets, sheets, layouts))
 
 
 def engine_setup(checked: Checked, root: Path, font_cache: bool = True) -> EngineSetup:

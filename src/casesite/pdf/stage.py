@@ -35,6 +35,7 @@ from casesite.pdf.briefs import (
     engine_for,
     engine_key,
     engine_setup,
+    font_problems,
     fresh_engine,
     has_harfbuzz_subset,
     source_date_epoch,
@@ -253,6 +254,9 @@ def _make_briefs(
             )
         )
     setup = engine_setup(checked, root, font_cache=mode == "write")
+    fonts = font_problems(setup)
+    if fonts:
+        return None, [*problems, *fonts]
     layouts = Layouts(make_environment(root))
     cache = BriefCache(root, mode)
     digests = AssetDigests(setup.root, setup.assets, {THEME_CSS: setup.theme_css})
@@ -462,6 +466,9 @@ def render_one_brief(checked: Checked, root: Path, cs: CaseStudy) -> bytes:
 
 def _render_one(checked: Checked, root: Path, cs: CaseStudy) -> bytes:
     setup = engine_setup(checked, root)
+    fonts = font_problems(setup)
+    if fonts:
+        raise BriefFailed(fonts)
     cache = BriefCache(root)
     digests = AssetDigests(setup.root, setup.assets, {THEME_CSS: setup.theme_css})
     try:
