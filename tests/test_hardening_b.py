@@ -241,3 +241,75 @@ def test_a_quotation_in_the_front_matter_is_refused(
     result = site.run("check", capsys=capsys)
     assert result.code == 1, result.err
     assert f"{CS}:{where}: error: " in result.err and "[unapproved-quotation]" in result.err
+
+
+# Point 7: invisible format characters in the front matter and approval records.
+
+OTHER = "content/case-studies/other.md"
+THEMED = CASE_STUDY.replace("published: 2022-03-15", "published: 2022-03-15\nthemes:\n  - policing")
+
+
+@pytest.mark.parametrize(
+    ("files", "where", "words"),
+    [
+        (
+            {
+                CS: THEMED,
+                OTHER: THEMED.replace("- policing", "- polic\u200bing").replace(
+                    "test-quote", "test-quote"
+                ),
+            },
+            f"{OTHER}:15:5",
+            "'themes[1]' holds an invisible character, U+200B ZERO WIDTH SPACE, after 'polic'",
+        ),
+        (
+            {CS: CASE_STUDY.replace("title: Police", "title: \u202ePolice")},
+            f"{CS}:2:8",
+            "'title' holds an invisible character, U+202E RIGHT-TO-LEFT OVERRIDE, at the start",
+        ),
+        (
+            {CS: CASE_STUDY.replace("country: HU", "country: HU\nslug: hun\u2060gary")},
+            f"{CS}:6:7",
+            "'slug' holds an invisible character, U+2060 WORD JOINER, after 'hun'",
+        ),
+        (
+            {REC: APPROVAL.replace("supportive", "sup\u00adportive")},
+            f"{REC}:3:7",
+            "'text' holds an invisible character, U+00AD SOFT HYPHEN, after 'proactive and sup'",
+        ),
+        (
+            {REC: APPROVAL.replace("speaker: Robert", "speaker: Robert\ufeff")},
+            f"{REC}:1:10",
+            "U+FEFF ZERO WIDTH NO-BREAK SPACE, after 'Robert'",
+        ),
+        (
+            {"content/case-studies/hun\u200dgary.md": CASE_STUDY, CS: None},
+            "content/case-studies/hun\u200dgary.md:1:1",
+            "the file name holds an invisible character, U+200D ZERO WIDTH JOINER, after 'hun'",
+        ),
+    ],
+    ids=["theme", "title", "slug", "approved text", "speaker", "file name"],
+)
+def test_an_invisible_character_is_named_and_located(
+    mini_site: Callable[..., MiniSite],
+    capsys: pytest.CaptureFixture[str],
+    files: dict[str, str | None],
+    where: str,
+    words: str,
+) -> None:
+    site = mini_site(files)
+    result = site.run("check", capsys=capsys)
+    assert result.code == 1, result.err
+    lines = [ln for ln in result.err.splitlines() if "[invisible-character]" in ln]
+    assert len(lines) == 1, result.err
+    assert lines[0].startswith(f"{where}: error: "), result.err
+    assert words in lines[0], lines[0]
+
+
+def test_joiners_that_a_script_needs_are_allowed(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
+) -> None:
+    persian = "می\u200cخواهم"  # the zero-width non-joiner Persian spelling needs
+    site = mini_site({CS: THEMED.replace("- policing", f"- {persian}")})
+    result = site.run("check", capsys=capsys)
+    assert result.code == 0, result.err

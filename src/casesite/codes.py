@@ -50,6 +50,7 @@ CODES: dict[str, Code] = _codes(
     ("file-too-large", E, "a file far larger than a case study needs"),
     ("invalid-utf8", E, "the file is not saved as UTF-8 text"),
     ("control-character", E, "an invisible control character in a value"),
+    ("invisible-character", E, "an invisible format character (zero-width, bidi, soft hyphen)"),
     ("symlink", E, "a symbolic link instead of a real file or folder"),
     ("unsafe-svg", E, "an SVG under assets/ with script, event handlers or outside references"),
     ("unreadable-file", E, "a file casesite may not or cannot read"),

@@ -13,6 +13,7 @@ from casesite.check.markdown import QUOTE_ID_RE
 from casesite.diagnostics import Diagnostic, Location, error
 from casesite.load.yamlstrict import YamlDoc, load_yaml
 from casesite.validate.fields import FieldReader
+from casesite.validate.invisible import describe, first_invisible, invisible_characters
 
 APPROVALS_DIR = "content/approvals"
 STATUSES = ("pending", "approved", "withdrawn")
@@ -58,6 +59,7 @@ def read_approval(ident: str, doc: YamlDoc) -> tuple[Approval | None, list[Diagn
     problems: list[Diagnostic] = []
     reader = FieldReader(doc, (), FIELDS, problems, "approval record")
     reader.check_unknown()
+    problems.extend(invisible_characters(doc, "approval record"))
     speaker = reader.text("speaker", max_length=200)
     organisation = reader.text("organisation", max_length=200)
     text = reader.text("text", max_length=5000)
@@ -98,11 +100,13 @@ def read_approval(ident: str, doc: YamlDoc) -> tuple[Approval | None, list[Diagn
             "check both dates",
         )
     if not QUOTE_ID_RE.match(ident):
+        hidden = first_invisible(ident)
         problems.append(
             error(
                 doc.start,
                 "invalid-quote-id",
-                f"'{ident}' cannot name a quote: use lower-case letters, digits and hyphens",
+                f"'{ident}' cannot name a quote: use lower-case letters, digits and hyphens"
+                + (f" (it holds {describe(ident[hidden])})" if hidden >= 0 else ""),
                 "rename the file, e.g. content/approvals/buzsaki-police.yml",
             )
         )

@@ -16,6 +16,7 @@ from casesite.load.yamlstrict import YamlDoc
 from casesite.model import Body, CaseStudy, Image, Money, Partner, Period, Programme
 from casesite.validate.config import SiteConfig
 from casesite.validate.fields import SLUG_RE, FieldReader
+from casesite.validate.invisible import describe, first_invisible, invisible_characters
 from casesite.validate.quotation import reads_as_quotation
 
 REQUIRED = (
@@ -155,6 +156,7 @@ def read_case_study(
     problems: list[Diagnostic] = []
     reader = FieldReader(file.front, (), CASE_STUDY_FIELDS, problems, "front matter")
     reader.check_unknown()
+    problems.extend(invisible_characters(file.front))
     title = reader.text("title", max_length=200)
     summary = reader.text("summary", max_length=400)
     not_quoted(reader, "title", title)
@@ -238,6 +240,18 @@ def _slug(file: ContentFile, reader: FieldReader) -> str | None:
             return None
         return explicit
     stem = slug_for(file.path)
+    hidden = first_invisible(stem)
+    if hidden >= 0:
+        reader.diagnostics.append(
+            error(
+                Location(file.path, 1, 1),
+                "invisible-character",
+                f"the file name holds an invisible character, {describe(stem[hidden])}, "
+                f"after '{stem[:hidden]}'",
+                "rename the file, typing its name afresh",
+            )
+        )
+        return None
     if not SLUG_RE.match(stem) or len(stem) > 80:
         suggestion = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "case-study"
         reader.diagnostics.append(
@@ -270,6 +284,7 @@ def read_programme(
     allowed = {"name", "about", "url", "logo", "partners", "funders"}
     reader = FieldReader(doc, (), frozenset(allowed), problems, "programme file")
     reader.check_unknown()
+    problems.extend(invisible_characters(doc, "programme file"))
     name = reader.text("name")
     about = reader.text("about", max_length=5000)
     url = reader.web_url("url")
