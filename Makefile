@@ -6,7 +6,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: site test lint check serve clean bench
+LOCALES := src/casesite/locales
+
+.PHONY: site test lint check serve clean bench messages
 
 site: $(STAMP)
 	$(BIN)/casesite build
@@ -18,6 +20,17 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_catalogues.py
+
+# The interface strings: extract them from the layouts and the code (babel.cfg) into the
+# template, then bring every catalogue in line with it (strings no longer used are dropped;
+# new ones are added untranslated, and the catalogue check fails until they are translated).
+# The catalogues are compiled when casesite first needs them: nothing else to run.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k forms:1,2 --no-location --sort-output -w 100 \
+	  --project casesite --copyright-holder "the casesite authors" -o $(LOCALES)/casesite.pot .
+	$(BIN)/pybabel update -D casesite -i $(LOCALES)/casesite.pot -d $(LOCALES) -w 100 \
+	  --no-fuzzy-matching --ignore-obsolete
 
 check: $(STAMP)
 	$(BIN)/casesite check

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from importlib import resources
+from importlib.abc import Traversable
 
 import pycountry
 from babel import Locale, UnknownLocaleError
@@ -39,6 +41,31 @@ def is_known_language(lang: str) -> bool:
     except (ValueError, UnknownLocaleError):
         return False
     return True
+
+
+def catalogue_path(code: str) -> Traversable:
+    """Where the interface catalogue of a language code (en, cs, pt_BR) is, if it has one."""
+    return resources.files("casesite").joinpath(f"locales/{code}/LC_MESSAGES/casesite.po")
+
+
+@lru_cache(maxsize=64)
+def interface_language(lang: str) -> str | None:
+    """The catalogue a page in `lang` takes its interface strings from: its own (pt-BR), or
+    its language's (en-GB -> en); None when there is none (then the content is in error)."""
+    try:
+        loc = locale(lang)
+    except (ValueError, UnknownLocaleError):
+        return None
+    for code in (str(loc), loc.language):
+        if catalogue_path(code).is_file():
+            return code
+    return None
+
+
+def interface_languages() -> tuple[str, ...]:
+    """Every language with an interface catalogue, sorted (en, cs, ...)."""
+    folder = resources.files("casesite").joinpath("locales")
+    return tuple(sorted(d.name for d in folder.iterdir() if catalogue_path(d.name).is_file()))
 
 
 def country_name(code: str, lang: str) -> str:

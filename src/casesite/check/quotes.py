@@ -316,5 +316,7 @@ def quote_html(check: QuoteCheck, page_lang: str, preview: bool, t: Translator) 
         Markup(
             '<figure class="quote quote-unapproved"{}><p class="quote-badge">{}</p>'
             "<blockquote>{}</blockquote>{}</figure>\n"
-        ).format(lang_attr, t("quote.awaiting_approval", reasons=reasons), body, caption)
+        ).format(
+            lang_attr, t.gettext("Awaiting approval: %(reasons)s", reasons=reasons), body, caption
+        )
     )

@@ -112,7 +112,7 @@ def brief_values(checked: Checked, cs: CaseStudy, root: str) -> dict[str, Any]:
 def brief_html(layouts: Layouts, checked: Checked, cs: CaseStudy) -> str:
     """The HTML of one brief (raises TemplateProblem naming the case study)."""
     context = {
-        "t": Translator(cs.lang),
+        "i18n": Translator(cs.lang),
         "site": site_view(checked.site.config),
         **brief_values(checked, cs, relative_url(cs.url, "")),
     }

@@ -26,6 +26,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from markupsafe import Markup
@@ -92,7 +93,7 @@ def front_html(layouts: Layouts, checked: Checked, first_pages: Sequence[int]) -
         for cs, page in zip(studies, first_pages, strict=True)
     ]
     context: dict[str, Any] = {
-        "t": t,
+        "i18n": t,
         "site": site_view(site.config),
         "root": "",
         "lang": lang,
@@ -101,7 +102,12 @@ def front_html(layouts: Layouts, checked: Checked, first_pages: Sequence[int]) -
         "edition": formatting.long_date(newest, lang),
         "newest_iso": newest.isoformat(),
         "oldest_iso": min((cs.published for cs in studies), default=newest).isoformat(),
-        "count": t("index.count", count=len(studies), n=len(studies)),
+        "count": t.ngettext(
+            "%(num)s case study",
+            "%(num)s case studies",
+            len(studies),
+            num=formatting.number(Decimal(len(studies)), lang),
+        ),
     }
     return layouts.render(COLLECTION_LAYOUT, context, "the collection of PDF briefs")
 

@@ -14,7 +14,9 @@ class BriefsOnRequest:
     which the server makes when it is opened."""
 
     def link(self, cs: CaseStudy) -> BriefLink:
-        return BriefLink(f"{cs.slug}.pdf", Translator(cs.lang)("brief.on_request"))
+        return BriefLink(
+            f"{cs.slug}.pdf", Translator(cs.lang).gettext("PDF brief, made when you open it")
+        )
 
     def write(self, staging: Staging) -> None:
         """Nothing is written with the pages."""

@@ -98,11 +98,15 @@ class Briefs:
     def link(self, cs: CaseStudy) -> BriefLink:
         brief = self.files[cs.source]
         t = Translator(cs.lang)
-        pages = t(
-            "brief.pages", count=brief.pages, n=formatting.number(Decimal(brief.pages), cs.lang)
+        pages = t.ngettext(
+            "%(num)s page",
+            "%(num)s pages",
+            brief.pages,
+            num=formatting.number(Decimal(brief.pages), cs.lang),
         )
         size = formatting.file_size(len(brief.data), cs.lang)
-        return BriefLink(f"{cs.slug}.pdf", t("brief.link", pages=pages, size=size))
+        text = t.gettext("PDF brief, %(pages)s, %(size)s", pages=pages, size=size)
+        return BriefLink(f"{cs.slug}.pdf", text)
 
     def write(self, staging: Staging) -> None:
         for source in sorted(self.files):

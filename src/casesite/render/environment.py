@@ -13,6 +13,7 @@ import jinja2
 import jinja2.sandbox
 
 from casesite.diagnostics import Diagnostic, Location, error
+from casesite.render.i18n import FILTERS, GETTEXT_CALLABLES
 
 LAYOUTS_DIR = "layouts"
 
@@ -76,7 +77,13 @@ def make_environment(root: Path, watch: bool = True) -> jinja2.Environment:
             trim_blocks=True,
             lstrip_blocks=True,
             auto_reload=watch,
+            extensions=["jinja2.ext.i18n"],
         )
+        # The interface strings: _(), ngettext(), {% trans %} in the page's language (the
+        # page's values carry it), %(name)s placeholders, white space in {% trans %} trimmed.
+        env.policies["ext.i18n.trimmed"] = True
+        env.install_gettext_callables(newstyle=True, **GETTEXT_CALLABLES)  # type: ignore[attr-defined]
+        env.filters.update(FILTERS)
         if watch:
             _ENVIRONMENTS[folder] = env
     return env

@@ -56,7 +56,7 @@ def write_site(
     pages = 0
 
     def common(lang: str, url: str) -> dict[str, Any]:
-        return {"t": Translator(lang), "site": site_v, "root": relative_url(url, "")}
+        return {"i18n": Translator(lang), "site": site_v, "root": relative_url(url, "")}
 
     def case_study_page(cs: CaseStudy) -> tuple[str, dict[str, Any], str]:
         checks = {q.use: q for q in checked.quotes[cs.source]}

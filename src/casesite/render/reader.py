@@ -21,7 +21,7 @@ from casesite.model import CaseStudy
 from casesite.publish import Staging
 from casesite.render.environment import Layouts
 from casesite.render.facets import KINDS, Facet, Facets, site_facets
-from casesite.render.i18n import Translator
+from casesite.render.i18n import N_, Translator
 from casesite.render.jsonld import case_study_jsonld, citation
 from casesite.render.totals import TotalsView, totals, totals_view
 from casesite.render.views import CaseStudyView, PageView, programme_view
@@ -30,6 +30,41 @@ from casesite.validate.site import Site
 SEARCH_URL = "search/"
 NOT_FOUND_PATH = "404.html"
 RASTER_IMAGES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif")
+
+# Each kind of facet: its name (a filter's label), its plural (a heading over the links),
+# a facet page's title and its lead; %(label)s is the facet's value, as written.
+FACET_STRINGS: Mapping[str, tuple[str, str, str, str]] = {
+    "country": (
+        N_("Country"),
+        N_("Countries"),
+        N_("Case studies from %(label)s"),
+        N_("Every published case study of change in %(label)s."),
+    ),
+    "network": (
+        N_("Network"),
+        N_("Networks"),
+        N_("Case studies of %(label)s"),
+        N_("Every published case study of change achieved by %(label)s."),
+    ),
+    "programme": (
+        N_("Programme"),
+        N_("Programmes"),
+        N_("Case studies of %(label)s"),
+        N_("Every published case study of the %(label)s programme."),
+    ),
+    "year": (
+        N_("Year of change"),
+        N_("Years of change"),
+        N_("Case studies of change in %(label)s"),
+        N_("Every published case study of change observed in %(label)s."),
+    ),
+    "theme": (
+        N_("Theme"),
+        N_("Themes"),
+        N_("Case studies on %(label)s"),
+        N_("Every published case study on %(label)s."),
+    ),
+}
 
 Common = Callable[[str, str], dict[str, Any]]  # (lang, page url) -> values every page gets
 
@@ -89,8 +124,8 @@ class Reader:
         self.groups = tuple(
             FacetGroupView(
                 kind,
-                self.t(f"facet.{kind}"),
-                self.t(f"facet.{kind}.plural"),
+                self.t.gettext(FACET_STRINGS[kind][0]),
+                self.t.gettext(FACET_STRINGS[kind][1]),
                 tuple(self.links[(f.kind, f.key)] for f in self.facets.groups[kind]),
             )
             for kind in KINDS
@@ -152,9 +187,10 @@ class Reader:
         return {
             "facet_groups": self.groups,
             "card_facets": self.card_facets,
-            "filters_showing": self.t(
-                "filters.showing",
-                count=count,
+            "filters_showing": self.t.ngettext(
+                "Showing %(shown)s of %(total)s case study",
+                "Showing %(shown)s of %(total)s case studies",
+                count,
                 total=formatting.number(Decimal(count), self.lang),
                 shown="{shown}",
             ),
@@ -167,7 +203,7 @@ class Reader:
         return {
             **self.listing_extras(len(self.site.case_studies)),
             "totals": self.totals(self.site.case_studies),
-            "totals_title": self.t("totals.heading"),
+            "totals_title": self.t.gettext("In figures"),
         }
 
     def search_entries(self) -> list[dict[str, Any]]:
@@ -198,10 +234,10 @@ class Reader:
         an error message). write_site renders them with the case studies."""
         lang, base = self.lang, self.site.config.base_url
         cards = [views[cs.source] for cs in facet.case_studies]
-        lead = self.t(f"facet.lead.{facet.kind}", label=facet.label)
-        title = self.t(f"facet.title.{facet.kind}", label=facet.label)
-        view = FacetPageView(facet.kind, self.t(f"facet.{facet.kind}"), facet.label,
-                             facet.url, lead)  # fmt: skip
+        name, _, title_text, lead_text = FACET_STRINGS[facet.kind]
+        lead = self.t.gettext(lead_text, label=facet.label)
+        title = self.t.gettext(title_text, label=facet.label)
+        view = FacetPageView(facet.kind, self.t.gettext(name), facet.label, facet.url, lead)
         programme = None
         if facet.kind == "programme":
             found = self.site.programmes.get(facet.value)
@@ -216,7 +252,7 @@ class Reader:
             "current": facet.url,
             "programme": programme,
             "totals": self.totals(facet.case_studies) if programme else None,
-            "totals_title": self.t("totals.programme_heading", name=facet.label),
+            "totals_title": self.t.gettext("%(name)s in figures", name=facet.label),
         }
         return "facet.html", context, f"the {facet.kind} page '{facet.label}'"
 
@@ -230,16 +266,26 @@ class Reader:
         pages = 0
 
         messages = {
-            "found": self.t.forms("search.found", n="{n}"),
-            "none": self.t("search.none"),
-            "loading": self.t("search.loading"),
-            "error": self.t("search.error"),
-            "prompt": self.t("search.prompt"),
+            "found": self.t.forms(
+                "%(num)s case study found", "%(num)s case studies found", num="{n}"
+            ),
+            "none": self.t.gettext("No case study matches your search."),
+            "loading": self.t.gettext("Searching…"),
+            "error": self.t.gettext("The search could not be loaded."),
+            "prompt": self.t.gettext("Type a word, or choose a filter."),
         }
-        title = self.t("search.heading")
+        title = self.t.gettext("Search")
         context = {
             **common(lang, SEARCH_URL),
-            "page": PageView(title, self.t("search.intro"), lang, base + SEARCH_URL),
+            "page": PageView(
+                title,
+                self.t.gettext(
+                    "Find case studies by any word in them, and narrow the results by country, "
+                    "network, programme, year or theme."
+                ),
+                lang,
+                base + SEARCH_URL,
+            ),
             "search_groups": self.groups,
             "search_messages": messages,
             "search_entries": self.search_entries(),
@@ -253,7 +299,15 @@ class Reader:
         context = {
             **common(lang, ""),
             "root": urlsplit(base).path or "/",
-            "page": PageView(self.t("notfound.title"), self.t("notfound.text"), lang, ""),
+            "page": PageView(
+                self.t.gettext("Page not found"),
+                self.t.gettext(
+                    "There is no page at this address. "
+                    "It may have moved, or the address may be mistyped."
+                ),
+                lang,
+                "",
+            ),
             "noindex": True,
         }
         staging.write_text(

@@ -55,20 +55,27 @@ class TotalsView:
 def totals_view(value: Totals, lang: str) -> TotalsView:
     t = Translator(lang)
 
-    def count(n: int, key: str, kind: str) -> Stat:
-        return Stat(formatting.number(Decimal(n), lang), t(key, count=n), kind)
+    def count(n: int, label: str, kind: str) -> Stat:
+        return Stat(formatting.number(Decimal(n), lang), label, kind)
 
     stats = [
-        count(value.case_studies, "totals.case_studies", "case-studies"),
-        count(value.networks, "totals.networks", "networks"),
-        count(value.countries, "totals.countries", "countries"),
+        count(
+            value.case_studies,
+            t.ngettext("case study", "case studies", value.case_studies),
+            "case-studies",
+        ),
+        count(value.networks, t.ngettext("network", "networks", value.networks), "networks"),
+        count(value.countries, t.ngettext("country", "countries", value.countries), "countries"),
     ]
     stats += [
-        Stat(formatting.money(m, lang), t("totals.granted", currency=m.currency), "grant")
+        Stat(
+            formatting.money(m, lang),
+            t.gettext("granted in %(currency)s", currency=m.currency),
+            "grant",
+        )
         for m in value.grants
     ]
     hours = value.support_hours.normalize()
-    stats.append(
-        Stat(formatting.number(hours, lang), t("totals.support_hours", count=hours), "hours")
-    )
+    label = t.ngettext("hour of support", "hours of support", hours)
+    stats.append(Stat(formatting.number(hours, lang), label, "hours"))
     return TotalsView(tuple(stats))

@@ -102,7 +102,8 @@ def programme_view(p: Programme) -> ProgrammeView:
 
 
 def hours(value: Decimal, lang: str) -> str:
-    return Translator(lang)("facts.hours", count=value, n=formatting.number(value, lang))
+    t = Translator(lang)
+    return t.ngettext("%(num)s hour", "%(num)s hours", value, num=formatting.number(value, lang))
 
 
 def case_study_view(cs: CaseStudy, programme: Programme, body_html: Markup) -> CaseStudyView:
