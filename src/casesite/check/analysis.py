@@ -96,9 +96,9 @@ def analyse_text(rel: str, text: str, context: Context) -> Result:
 def code_digest() -> bytes:
     """casesite's own code and the parser versions: a change to either empties the cache."""
     h = hashlib.blake2b(digest_size=16)
-    package = Path(__file__).parent
+    package = Path(__file__).resolve().parent.parent  # src/casesite, not check/
     for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".json") and path.is_file():
+        if path.suffix in (".py", ".po") and path.is_file():  # the code, the catalogues
             h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     for dist in ("markdown-it-py", "mdit-py-plugins", "pyyaml", "babel", "pycountry"):
         try:
