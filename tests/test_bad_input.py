@@ -222,6 +222,12 @@ CASES: list[tuple[str, dict[str, str | bytes | None], str, str]] = [
         "unknown-language",
         f"{CS}:2:7",
     ),
+    (
+        "case study in a language without interface strings",
+        {CS: edit("title:", "lang: de\ntitle:")},
+        "no-catalogue",
+        f"{CS}:2:7",
+    ),
     ("draft not boolean", {CS: edit("title:", "draft: maybe\ntitle:")}, "wrong-type", f"{CS}:2:8"),
     (
         "themes not a list",
@@ -295,6 +301,12 @@ CASES: list[tuple[str, dict[str, str | bytes | None], str, str]] = [
         "unknown site language",
         {"content/site.yml": "name: x\nbase_url: https://e.org/\nlang: klingon\n"},
         "unknown-language",
+        "content/site.yml:3:7",
+    ),
+    (
+        "site language without interface strings",
+        {"content/site.yml": "name: x\nbase_url: https://e.org/\nlang: pl\n"},
+        "no-catalogue",
         "content/site.yml:3:7",
     ),
     (

@@ -24,7 +24,7 @@ from casesite import formatting
 REPO = Path(__file__).resolve().parent.parent
 LOCALES = REPO / "src" / "casesite" / "locales"
 KEYWORDS = {**DEFAULT_KEYWORDS, "forms": (1, 2)}
-LANGUAGES = ("en",)
+LANGUAGES = ("en", "cs", "sk", "hu")
 Key = tuple[str, str | None]  # (msgid, context)
 
 
@@ -111,20 +111,20 @@ def test_the_check_names_a_missing_a_stale_and_an_untranslated_string(
 ) -> None:
     """The check itself: a catalogue that lost a string, kept one nothing uses and left one
     untranslated fails, naming each."""
-    copy = tmp_path / "locales" / "en" / "LC_MESSAGES" / "casesite.po"
+    copy = tmp_path / "locales" / "hu" / "LC_MESSAGES" / "casesite.po"
     copy.parent.mkdir(parents=True)
-    shutil.copy(LOCALES / "en" / "LC_MESSAGES" / "casesite.po", copy)
+    shutil.copy(LOCALES / "hu" / "LC_MESSAGES" / "casesite.po", copy)
     text = copy.read_text(encoding="utf-8")
-    text = text.replace('msgid "Key facts"\nmsgstr "Key facts"\n', "")
-    text = text.replace('msgstr "Clear filters"', 'msgstr ""')
-    text += '\nmsgid "A string no layout uses"\nmsgstr "A string"\n'
+    text = text.replace('msgid "Key facts"\nmsgstr "Főbb adatok"\n', "")
+    text = text.replace('msgstr "Szűrők törlése"', 'msgstr ""')
+    text += '\nmsgid "A string no layout uses"\nmsgstr "Egy szöveg"\n'
     copy.write_text(text, encoding="utf-8")
 
     problems = catalogue_problems(copy, sources)
 
     assert problems == [
-        "locales/en/LC_MESSAGES/casesite.po: missing 'Key facts'",
-        "locales/en/LC_MESSAGES/casesite.po: stale 'A string no layout uses': "
+        "locales/hu/LC_MESSAGES/casesite.po: missing 'Key facts'",
+        "locales/hu/LC_MESSAGES/casesite.po: stale 'A string no layout uses': "
         "no layout or code uses it any more",
-        "locales/en/LC_MESSAGES/casesite.po: 'Clear filters' is not translated",
+        "locales/hu/LC_MESSAGES/casesite.po: 'Clear filters' is not translated",
     ]

@@ -245,7 +245,8 @@ class FieldReader:
         return value
 
     def language(self, key: str, default: str) -> str:
-        """A language code babel knows (en, hu, en-GB); `default` when absent or unknown."""
+        """A language code babel knows and casesite has interface strings for (en, hu,
+        en-GB: a region variant takes its language's); `default` when absent or not."""
         value = self.text(key, required=False) or default
         if not formatting.is_known_language(value):
             self.fail(
@@ -253,6 +254,18 @@ class FieldReader:
                 "unknown-language",
                 f"'{value}' is not a language code casesite knows",
                 "use a code such as en, hu, cs or en-GB",
+            )
+            return default
+        if formatting.interface_language(value) is None:
+            base = formatting.locale(value).language
+            have = ", ".join(formatting.interface_languages())
+            self.fail(
+                key,
+                "no-catalogue",
+                f"casesite has no interface strings in '{value}', so the page's labels "
+                "cannot be written in it",
+                f"add the catalogue src/casesite/locales/{base}/LC_MESSAGES/casesite.po "
+                f"(docs/authoring.md, 'Adding a language'), or use one of: {have}",
             )
             return default
         return value
