@@ -64,6 +64,7 @@ CODES: dict[str, Code] = _codes(
     ("unknown-country", E, "not an ISO 3166 country code"),
     ("unknown-currency", E, "not an ISO 4217 currency code"),
     ("unknown-language", E, "not a language code casesite knows"),
+    ("no-catalogue", E, "a language casesite has no interface catalogue for"),
     ("not-positive", E, "an amount or number of hours that is zero or negative"),
     ("invalid-period", E, "a change period that is not YYYY-MM or a forward range of them"),
     ("invalid-date", E, "a date that does not exist, or comes before one it must follow"),
