@@ -313,3 +313,95 @@ def test_joiners_that_a_script_needs_are_allowed(
     site = mini_site({CS: THEMED.replace("- policing", f"- {persian}")})
     result = site.run("check", capsys=capsys)
     assert result.code == 0, result.err
+
+
+# Point 8: numbers that YAML reads as other numbers; point 15: hints that fit the field.
+
+NUMBERS = [
+    (
+        "20.000",
+        "  amount: 20.000",
+        "7:11",
+        "ambiguous-number",
+        "is written 20.000, which YAML reads as 20 (a dot is a decimal point), not 20,000",
+        "amount: 20000 for 20,000",
+    ),
+    ("1.500", "  amount: 1.500", "7:11", "ambiguous-number", "YAML reads as 1.5", "amount: 1500"),
+    (
+        "20,000",
+        "  amount: 20,000",
+        "7:11",
+        "ambiguous-number",
+        "is written '20,000', with a thousands separator",
+        "amount: 20000",
+    ),
+    ("1.500,50", "  amount: 1.500,50", "7:11", "ambiguous-number", "'1.500,50'", "amount: 1500.50"),
+    (
+        "hours 1.500",
+        "support_hours: 1.500",
+        "9:16",
+        "ambiguous-number",
+        "reads as 1.5",
+        "support_hours: 1500",
+    ),
+    (
+        "30 hours",
+        "support_hours: 30 hours",
+        "9:16",
+        "wrong-type",
+        "'support_hours' must be a number, not text",
+        "e.g. support_hours: 30",
+    ),
+    (
+        "EUR 20,000",
+        "grant: EUR 20,000",
+        "6:8",
+        "wrong-type",
+        "'grant' must be two fields, amount and currency, not text 'EUR 20,000'",
+        "'amount: 20000' and 'currency: EUR'",
+    ),
+]
+
+
+def _numbers_case(line: str) -> str:
+    if line.startswith("support_hours"):
+        return CASE_STUDY.replace("support_hours: 30", line)
+    if line.startswith("grant:"):
+        return CASE_STUDY.replace("grant:\n  amount: 20000\n  currency: EUR", line)
+    return CASE_STUDY.replace("  amount: 20000", line)
+
+
+@pytest.mark.parametrize(
+    ("line", "where", "code", "message", "hint"),
+    [c[1:] for c in NUMBERS],
+    ids=[c[0] for c in NUMBERS],
+)
+def test_a_number_yaml_would_misread_is_refused_with_a_hint(
+    mini_site: Callable[..., MiniSite],
+    capsys: pytest.CaptureFixture[str],
+    line: str,
+    where: str,
+    code: str,
+    message: str,
+    hint: str,
+) -> None:
+    site = mini_site({CS: _numbers_case(line)})
+    result = site.run("check", capsys=capsys)
+    assert result.code == 1, result.err
+    lines = result.err.splitlines()
+    (at,) = [n for n, ln in enumerate(lines) if f"[{code}]" in ln]
+    assert lines[at].startswith(f"{CS}:{where}: error: "), result.err
+    assert message in lines[at], lines[at]
+    assert lines[at + 1].startswith("  hint: ") and hint in lines[at + 1], lines[at + 1]
+    assert "20000" not in lines[at + 1] or "support_hours" not in line
+
+
+@pytest.mark.parametrize(
+    "line", ["  amount: 20000.50", "  amount: 20.5", "support_hours: 36.5", "  amount: 1000.000"]
+)
+def test_a_plain_decimal_is_a_number(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str], line: str
+) -> None:
+    site = mini_site({CS: _numbers_case(line)})
+    result = site.run("check", capsys=capsys)
+    assert result.code == 0, result.err

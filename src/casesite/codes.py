@@ -58,6 +58,7 @@ CODES: dict[str, Code] = _codes(
     # The fields (validate/)
     ("unknown-field", E, "a field casesite does not know"),
     ("missing-field", E, "a required field is missing or empty"),
+    ("ambiguous-number", E, "a number written with a thousands separator (20.000, 20,000)"),
     ("wrong-type", E, "the wrong kind of value: text for a number, a list for one value, ..."),
     ("too-long", E, "a value longer than allowed"),
     ("duplicate-item", E, "the same item listed twice"),

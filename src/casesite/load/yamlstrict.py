@@ -112,6 +112,12 @@ class YamlDoc:
     start: Location
     key_locations: Mapping[KeyPath, Location] = field(default_factory=dict, compare=False)
     value_locations: Mapping[KeyPath, Location] = field(default_factory=dict, compare=False)
+    # How each number was written (YAML reads 20.000 as twenty): the plain scalar's text.
+    number_texts: Mapping[KeyPath, str] = field(default_factory=dict, compare=False)
+
+    def written(self, *keys: Key) -> str | None:
+        """The text of the number at ``keys`` as written in the file, if it is one."""
+        return self.number_texts.get(keys)
 
     def loc(self, *keys: Key) -> Location:
         """Where the value at ``keys`` starts; else its key; else the nearest parent; else start."""
@@ -199,6 +205,7 @@ class _Builder:
         self.root: dict[str, Any] | None = None
         self.keys: dict[KeyPath, Location] = {}
         self.values: dict[KeyPath, Location] = {}
+        self.numbers: dict[KeyPath, str] = {}
         self.errors: list[Diagnostic] = []
         self.documents = 0
         self.explicit_end: Location | None = None  # where a '...' line ended the document
@@ -247,7 +254,9 @@ class _Builder:
         if top.mapping is not None and not top.has_key:
             self.take_key(top, event.value, plain, loc)
         else:
-            self.add(_resolve(event.value) if plain else event.value, loc)
+            value = _resolve(event.value) if plain else event.value
+            number = isinstance(value, int | float) and not isinstance(value, bool)
+            self.add(value, loc, event.value if number else None)
         return True
 
     def take_key(self, top: _Frame, text: str, plain: bool, loc: Location) -> None:
@@ -300,7 +309,7 @@ class _Builder:
             value = frame.mapping if frame.mapping is not None else frame.sequence
             self.attach(self.frames[-1], value)
 
-    def add(self, value: Any, loc: Location) -> None:
+    def add(self, value: Any, loc: Location, written: str | None = None) -> None:
         top = self.frames[-1]
         if top.mapping is not None and not top.has_key:  # an alias as a key: reported
             top.has_key, top.key, top.key_ok = True, "", False
@@ -308,6 +317,8 @@ class _Builder:
         path, discard = self.child_path(top)
         if not discard:
             self.values[path] = loc
+            if written is not None:
+                self.numbers[path] = written
         self.attach(top, value)
 
     def attach(self, top: _Frame, value: Any) -> None:
@@ -395,4 +406,7 @@ def load_yaml(
         return None, builder.errors
     if builder.root is None:
         return None, [_problem(start, "not-mapping", what="empty")]
-    return YamlDoc(builder.root, path, start, dict(builder.keys), dict(builder.values)), []
+    doc = YamlDoc(
+        builder.root, path, start, dict(builder.keys), dict(builder.values), builder.numbers
+    )
+    return doc, []

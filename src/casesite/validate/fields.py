@@ -23,6 +23,26 @@ T = TypeVar("T")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# 20.000 or 1.500: a thousands separator in many languages, a decimal point to YAML.
+THOUSANDS_DOT_RE = re.compile(r"[-+]?[0-9]{1,3}\.[0-9]{3}")
+# 20,000  20 000  20'000  1.500.000  1.500,50: digits grouped in thousands.
+GROUPED_RE = re.compile(
+    r"[-+]?[0-9]{1,3}(?:([,.'’\u00a0\u202f ])[0-9]{3})(?:\1[0-9]{3})*(?:[.,][0-9]+)?"
+)
+
+
+def ungrouped(text: str) -> str:
+    """20,000 -> 20000; 1.500,50 -> 1500.50 (a last separator unlike the groups' is the
+    decimal point)."""
+    digits = text.strip()
+    m = GROUPED_RE.fullmatch(digits)
+    if m is None:
+        return digits
+    tail = ""
+    last = re.search(r"([.,])([0-9]+)$", digits)
+    if last and last.group(1) != m.group(1):
+        digits, tail = digits[: last.start()], "." + last.group(2)
+    return re.sub(r"[^0-9+-]", "", digits) + tail
 
 
 def kind_of(value: Any) -> str:
@@ -156,17 +176,38 @@ class FieldReader:
             return None
         return value
 
-    def number(self, key: str, required: bool = True) -> Decimal | None:
+    def number(self, key: str, required: bool = True, example: str = "20000") -> Decimal | None:
+        """A number greater than zero; `example`, one to show in a hint."""
         if not self.present(key, required):
             return None
         value = self.mapping[key]
         if isinstance(value, bool) or not isinstance(value, int | float):
-            hint = "write the number alone, without units or thousands separators, e.g. 20000"
+            if isinstance(value, str) and GROUPED_RE.fullmatch(value.strip()):
+                self.fail(
+                    key,
+                    "ambiguous-number",
+                    f"'{self.name(key)}' is written '{value}', with a thousands separator, "
+                    "which YAML reads as text, not a number",
+                    f"write the number without separators: {key}: {ungrouped(value)}",
+                )
+            else:
+                self.fail(
+                    key,
+                    "wrong-type",
+                    f"'{self.name(key)}' must be a number, not {kind_of(value)}",
+                    f"write the number alone, without units or thousands separators, "
+                    f"e.g. {key}: {example}",
+                )
+            return None
+        written = self.doc.written(*self.prefix, key) or ""
+        if isinstance(value, float) and THOUSANDS_DOT_RE.fullmatch(written):
             self.fail(
                 key,
-                "wrong-type",
-                f"'{self.name(key)}' must be a number, not {kind_of(value)}",
-                hint,
+                "ambiguous-number",
+                f"'{self.name(key)}' is written {written}, which YAML reads as {value:g} "
+                f"(a dot is a decimal point), not {written.replace('.', ',')}",
+                f"write {key}: {written.replace('.', '')} for {written.replace('.', ',')}, "
+                f"or {key}: {value:g} if you mean {value:g}",
             )
             return None
         try:

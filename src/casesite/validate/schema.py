@@ -15,7 +15,7 @@ from casesite.load.content import ContentFile
 from casesite.load.yamlstrict import YamlDoc
 from casesite.model import Body, CaseStudy, Image, Money, Partner, Period, Programme
 from casesite.validate.config import SiteConfig
-from casesite.validate.fields import SLUG_RE, FieldReader
+from casesite.validate.fields import SLUG_RE, FieldReader, kind_of, ungrouped
 from casesite.validate.invisible import describe, first_invisible, invisible_characters
 from casesite.validate.quotation import reads_as_quotation
 
@@ -98,7 +98,33 @@ def _country(reader: FieldReader) -> str | None:
     return None
 
 
+_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "Kč": "CZK", "Ft": "HUF", "zł": "PLN"}
+
+
+def _grant_written_inline(reader: FieldReader) -> bool:
+    """`grant: EUR 20,000` on one line: say how to write it, with its own figures."""
+    value = reader.mapping.get("grant")
+    if value is None or isinstance(value, dict):
+        return False
+    text = str(value)
+    code = re.search(r"\b[A-Z]{3}\b", text)
+    symbol = next((c for s, c in _SYMBOLS.items() if s in text), None)
+    currency = code.group() if code else symbol or "EUR"
+    figure = re.search(r"[0-9][0-9,.'’ ]*", text)
+    amount = ungrouped(figure.group().strip(" .,")) if figure else "20000"
+    reader.fail(
+        "grant",
+        "wrong-type",
+        f"'grant' must be two fields, amount and currency, not {kind_of(value)} '{text}'",
+        f"write 'grant:' alone on its line, then two lines indented by two spaces: "
+        f"'amount: {amount}' and 'currency: {currency}'",
+    )
+    return True
+
+
 def _grant(reader: FieldReader) -> Money | None:
+    if _grant_written_inline(reader):
+        return None
     grant = reader.sub("grant", {"amount", "currency"})
     if grant is None:
         return None
@@ -164,7 +190,7 @@ def read_case_study(
     network = reader.text("network")
     country = _country(reader)
     grant = _grant(reader)
-    hours = reader.number("support_hours")
+    hours = reader.number("support_hours", example="30")
     period = _period(reader)
     developed_by = reader.text("developed_by")
     programme = reader.text("programme")
