@@ -357,3 +357,23 @@ def test_every_letter_is_drawn_with_its_own_glyph(
     glyph_site: MiniSite, sources: Sources, pdf: str
 ) -> None:
     assert_every_letter_right(glyph_site.out / pdf, sources)
+
+
+def test_a_brief_stylesheet_giving_one_face_two_files_fails_the_build(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The site's fonts.css (latin + latin-ext per face, as browsers take them) imported
+    into the brief's stylesheet again: WeasyPrint would draw wrong letters, so no build."""
+    site = mini_site()
+    css = site.root / "assets/brief.css"
+    css.write_text('@import url("fonts.css");\n' + css.read_text(encoding="utf-8"), "utf-8")
+    capsys.readouterr()
+    code = main(["build", "--root", str(site.root), "--jobs", "1", "--no-search"])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "error: the PDF brief cannot be made: two @font-face files for" in err
+    assert (
+        '"Source Serif 4" 400 normal (assets/fonts/source-serif-4-latin-ext-400-normal.woff2;'
+        " assets/fonts/source-serif-4-latin-400-normal.woff2)" in err
+    ), err
+    assert "[pdf-brief]" in err and not site.out.exists()

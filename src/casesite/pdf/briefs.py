@@ -213,9 +213,9 @@ class Engine:
 
     def __init__(self, setup: EngineSetup) -> None:
         import weasyprint
-        from weasyprint.text.fonts import FontConfiguration
 
         from casesite.pdf.fetcher import AssetFetcher
+        from casesite.pdf.fontfaces import OneFilePerFace
 
         self.setup = setup
         self.fetcher = AssetFetcher(
@@ -224,7 +224,7 @@ class Engine:
             {THEME_CSS: setup.theme_css},
             font_cache=setup.root / FONT_CACHE if setup.font_cache else None,
         )
-        self.font_config = FontConfiguration()
+        self.font_config = OneFilePerFace()
         with _weasyprint_errors() as errors:
             self.stylesheets = [
                 weasyprint.CSS(
@@ -237,6 +237,7 @@ class Engine:
             ]
         self.style_read = MappingProxyType(dict(sorted(self.fetcher.read.items())))
         self.style_problems = tuple(self.fetcher.refused) + tuple(errors)
+        self.style_problems += tuple(self.font_config.clashes)
         if BRIEF_CSS not in setup.assets:
             self.style_problems += (f"the brief's stylesheet {BRIEF_CSS} is missing",)
         self.fetcher.reset()
