@@ -1,22 +1,28 @@
-"""PDF briefs: cold, warm and one-changed builds, and briefs per second by worker count.
+"""PDF briefs: casesite's PDF stage against WeasyPrint alone, and the builds with briefs.
 
-    .venv/bin/python bench/pdf_bench.py [--size 20] [--repeat 3]
+    .venv/bin/python bench/pdf_bench.py [--size 20] [--repeat 3] [--builds]
 
-Builds a generated corpus (bench/corpus.py) with `casesite build` (PDFs on, one worker
-per core) and reports medians of --repeat runs, wall-clock:
-- cold: no _site/, no .casesite-cache/;
-- warm: nothing changed since the last build (every brief comes from the cache);
-- one changed: one case study edited (its brief is rendered, the collection's front
-  matter at most, and the collection merged from the cached briefs).
-Then the rendering itself, through the library, with no cache: the same batch of briefs
-rendered in this process (1 worker) and by a pool of 2 forked worker processes (pool
-start-up included; the fonts and stylesheets are set up once beforehand, as in a build).
+On a generated corpus (bench/corpus.py), each measure in a fresh process, the order
+rotating between repeats, medians of --repeat:
+- the floor: WeasyPrint alone rendering casesite's own brief HTML (made beforehand) with
+  casesite's stylesheets, in one process, the FontConfiguration and the parsed stylesheets
+  reused for every brief, the same PDF variant (PDF/UA-1, tagged), the files read by a
+  plain fetcher that checks nothing;
+- casesite's PDF stage with 1 and with 2 workers (`--jobs 1/2` with `--no-cache`): every
+  brief's HTML, the rendering, the checks, the collection (its front matter and the
+  merge), through casesite.pdf.stage.make_briefs, the gate's work done before the clock
+  starts;
+- the briefs alone, as the stage renders them (its worker pool, WeasyPrint, each PDF read
+  for the merge), with 1 and 2 workers, without the HTML and the collection.
+With --builds, also `casesite build` of the corpus: cold, nothing changed, one changed.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -32,13 +38,8 @@ sys.path.insert(0, str(HERE))
 import corpus  # noqa: E402
 from run import clean, touch_one  # noqa: E402
 
-from casesite.core import Options  # noqa: E402
-from casesite.gate import check  # noqa: E402
-from casesite.pdf.briefs import brief_html, engine_setup  # noqa: E402
-from casesite.pdf.stage import Job, Progress, _render  # noqa: E402
-from casesite.render.environment import Layouts, make_environment  # noqa: E402
-
 CASESITE = Path(sys.executable).parent / "casesite"
+MEASURES = ("floor", "stage-1", "stage-2", "briefs-1", "briefs-2")
 
 
 def build(site: Path) -> float:
@@ -60,52 +61,186 @@ def median_of(repeat: int, before: Callable[[], None], run: Callable[[], float])
     return statistics.median(times)
 
 
-def briefs_per_second(site: Path, workers: int, repeat: int) -> float:
+# -- the measures, each run in its own process ----------------------------------------------
+
+
+class Clock:
+    """Wall time and CPU time (user and system, this process and its reaped children)."""
+
+    def __enter__(self) -> Clock:
+        self.wall, self.cpu = time.perf_counter(), self._cpu()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.wall, self.cpu = time.perf_counter() - self.wall, self._cpu() - self.cpu
+
+    @staticmethod
+    def _cpu() -> float:
+        own, children = (
+            resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+        )
+        return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _checked(site: Path):  # type: ignore[no-untyped-def]
+    from casesite.core import Options
+    from casesite.gate import check
+
     checked, report = check(Options(root=site, out=site / "_site", as_of=date.today(), pdf=True))
     assert checked is not None, [d.format() for d in report]
+    return checked
+
+
+def measure_floor(site: Path) -> Clock:
+    """WeasyPrint alone: casesite's brief HTML and stylesheets, one process, the font
+    configuration and parsed stylesheets reused, a fetcher that only reads the files."""
+    from casesite.pdf.briefs import (
+        BRIEF_CSS,
+        SITE_ROOT_URL,
+        THEME_CSS,
+        VARIANT,
+        brief_html,
+        source_date_epoch,
+    )
+    from casesite.render.environment import Layouts, make_environment
+    from casesite.render.views import theme_css
+
+    checked = _checked(site)
     layouts = Layouts(make_environment(site))
-    jobs = [
+    pages = [(cs.url, brief_html(layouts, checked, cs)) for cs in checked.site.case_studies]
+    theme = theme_css(checked.site.config).encode("utf-8")
+    with source_date_epoch(checked), Clock() as clock:
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+        from weasyprint.urls import URLFetcherResponse
+
+        def fetch(url: str, headers: object = None) -> URLFetcherResponse:
+            rel = url.removeprefix(SITE_ROOT_URL)
+            data = theme if rel == THEME_CSS else (site / rel).read_bytes()
+            return URLFetcherResponse(url, data)
+
+        fonts = FontConfiguration()
+        sheets = [
+            weasyprint.CSS(url=SITE_ROOT_URL + rel, url_fetcher=fetch, font_config=fonts)
+            for rel in (THEME_CSS, BRIEF_CSS)
+        ]
+        for url, html in pages:
+            weasyprint.HTML(string=html, base_url=SITE_ROOT_URL + url, url_fetcher=fetch).render(
+                stylesheets=sheets, font_config=fonts, pdf_variant=VARIANT, pdf_tags=True
+            ).write_pdf(pdf_variant=VARIANT, pdf_tags=True)
+    return clock
+
+
+def measure_stage(site: Path, jobs: int) -> Clock:
+    """casesite's PDF stage, --jobs N --no-cache: HTML, briefs, checks, the collection."""
+    from casesite.pdf.stage import make_briefs
+
+    checked = _checked(site)
+    with Clock() as clock:
+        briefs, problems = make_briefs(checked, site, jobs=jobs, cache="off")
+    assert briefs is not None, [d.format() for d in problems]
+    return clock
+
+
+def measure_briefs(site: Path, jobs: int) -> Clock:
+    """The briefs alone, as the stage renders them (pool, WeasyPrint, PDFs read for the
+    merge), without their HTML and the collection."""
+    from casesite.pdf.briefs import brief_html, engine_setup, source_date_epoch
+    from casesite.pdf.stage import Job, Progress, _render
+    from casesite.render.environment import Layouts, make_environment
+
+    checked = _checked(site)
+    layouts = Layouts(make_environment(site))
+    todo = [
         Job(cs.source, brief_html(layouts, checked, cs), cs.url, "")
         for cs in checked.site.case_studies
     ]
-    setup = engine_setup(checked, site)
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        out = _render(jobs, setup, workers if workers > 1 else 1, Progress(0, None))
-        times.append(time.perf_counter() - started)
-        assert all(not rendered.problems for rendered, _ in out.values())
-    return len(jobs) / statistics.median(times)
+    setup = engine_setup(checked, site, font_cache=False)
+    with source_date_epoch(checked), Clock() as clock:
+        out = _render(todo, setup, jobs, Progress(0, None))
+    assert all(not rendered.problems for rendered, _ in out.values())
+    return clock
+
+
+def measure(name: str, site: Path) -> Clock:
+    if name == "floor":
+        return measure_floor(site)
+    kind, jobs = name.split("-")
+    return measure_stage(site, int(jobs)) if kind == "stage" else measure_briefs(site, int(jobs))
+
+
+def in_process(name: str, site: Path) -> tuple[float, float]:
+    proc = subprocess.run(
+        [sys.executable, __file__, "--measure", name, "--site", str(site)],
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode != 0:
+        sys.exit(f"{name} failed:\n{proc.stderr}")
+    found = json.loads(proc.stdout.strip().splitlines()[-1])
+    return float(found["seconds"]), float(found["cpu"])
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--size", type=int, default=20, help="case studies (default 20)")
     p.add_argument("--repeat", type=int, default=3, help="runs per measure (default 3)")
-    p.add_argument("--throughput-only", action="store_true", help="skip the builds")
+    p.add_argument("--builds", action="store_true", help="also time casesite build")
+    p.add_argument("--measure", choices=MEASURES, help=argparse.SUPPRESS)
+    p.add_argument("--site", type=Path, help=argparse.SUPPRESS)
     args = p.parse_args()
-    cold = warm = one = 0.0
+    if args.measure:
+        clock = measure(args.measure, args.site)
+        print(json.dumps({"seconds": clock.wall, "cpu": clock.cpu}))
+        return
     load = os.getloadavg()
     # Under bench/work-pdf/ (git-ignored), not /tmp, which may be a slower file system; not
     # bench/work/, which bench/run.py empties when it starts and ends.
     work = HERE / "work-pdf"
     work.mkdir(exist_ok=True)
+    times: dict[str, list[float]] = {name: [] for name in MEASURES}
+    cpus: dict[str, list[float]] = {name: [] for name in MEASURES}
     with tempfile.TemporaryDirectory(prefix="pdf-bench-", dir=work) as tmp:
         site = corpus.generate(Path(tmp) / f"pdf-{args.size}", args.size)
-        if not args.throughput_only:
+        for i in range(args.repeat):
+            k = i % len(MEASURES)
+            for name in MEASURES[k:] + MEASURES[:k]:
+                seconds, cpu = in_process(name, site)
+                times[name].append(seconds)
+                cpus[name].append(cpu)
+        if args.builds:
             cold = median_of(args.repeat, lambda: clean(site), lambda: build(site))
             build(site)
             warm = median_of(args.repeat, lambda: None, lambda: build(site))
             one = median_of(args.repeat, lambda: touch_one(site), lambda: build(site))
-        # Rendering throughput: a fresh folder, so the (unused here) cache cannot help.
-        one_worker = briefs_per_second(site, 1, args.repeat)
-        two_workers = briefs_per_second(site, 2, args.repeat)
+    n = args.size
+    med = {name: statistics.median(v) for name, v in times.items()}
+    cpu = {name: statistics.median(v) for name, v in cpus.items()}
     print(
-        f"## PDF briefs, {args.size} case studies "
-        f"(median of {args.repeat}, {os.cpu_count()} cores, load average "
-        f"{load[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end)\n"
+        f"## PDF briefs, {n} case studies (median of {args.repeat}, {os.cpu_count()} cores, "
+        f"load average {load[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end)\n"
     )
-    if not args.throughput_only:
+    print(
+        "| measure | seconds | ms per brief | ratio to the floor | CPU s | CPU ratio |\n"
+        "|---|---|---|---|---|---|"
+    )
+    labels = {
+        "floor": "WeasyPrint alone, one process (the floor)",
+        "stage-1": "casesite's PDF stage, --jobs 1 --no-cache",
+        "stage-2": "casesite's PDF stage, --jobs 2 --no-cache",
+        "briefs-1": "the briefs alone, 1 worker",
+        "briefs-2": "the briefs alone, 2 workers",
+    }
+    for name in MEASURES:
+        print(
+            f"| {labels[name]} | {med[name]:.2f} | {med[name] / n * 1000:.0f} "
+            f"| {med[name] / med['floor']:.2f} | {cpu[name]:.2f} | {cpu[name] / cpu['floor']:.2f} |"
+        )
+    print(
+        f"\nThe stage with 2 workers is {med['stage-1'] / med['stage-2']:.2f}x as fast as with 1; "
+        f"the briefs alone {med['briefs-1'] / med['briefs-2']:.2f}x.\n"
+    )
+    if args.builds:
         print("| build | seconds | ratio to cold |\n|---|---|---|")
         for name, value in (
             ("cold", cold),
@@ -113,8 +248,6 @@ def main() -> None:
             ("one case study changed", one),
         ):
             print(f"| {name} | {value:.2f} | {value / cold:.2f} |")
-    print(f"\n| workers | briefs per second |\n|---|---|\n| 1 | {one_worker:.2f} |")
-    print(f"| 2 | {two_workers:.2f} |\n\nspeed-up with 2 workers: {two_workers / one_worker:.2f}x")
 
 
 if __name__ == "__main__":
