@@ -14,7 +14,7 @@ import pytest
 from casesite.check.markdown import parse_body
 from casesite.model import Body
 
-from .conftest import APPROVAL, CASE_STUDY, MiniSite
+from .conftest import APPROVAL, CASE_STUDY, REPO, MiniSite
 
 
 def _links_paragraph(count: int) -> str:
@@ -405,3 +405,73 @@ def test_a_plain_decimal_is_a_number(
     site = mini_site({CS: _numbers_case(line)})
     result = site.run("check", capsys=capsys)
     assert result.code == 0, result.err
+
+
+# Point 15: smaller things an author meets.
+
+
+def test_a_tab_in_the_front_matter_says_so_and_nothing_else(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = mini_site({CS: CASE_STUDY.replace("  amount: 20000", "\tamount: 20000")})
+    result = site.run("check", capsys=capsys)
+    assert result.code == 1
+    assert (
+        f"{CS}:7:1: error: this is not valid YAML: a tab cannot indent YAML; use spaces"
+        in result.err
+    )
+    assert "cannot start any token" not in result.err
+    assert "approval-unused" not in result.err  # the file's quote still uses its record
+
+
+def test_a_misspelt_quote_id_gets_a_suggestion(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = mini_site({CS: CASE_STUDY.replace("::: quote test-quote", "::: quote test-qoute")})
+    result = site.run("check", capsys=capsys)
+    assert result.code == 1
+    assert (
+        f"{CS}:20:1: error: the quote 'test-qoute' has no approval record; "
+        "did you mean 'test-quote'? [quote-no-approval]"
+    ) in result.err
+    assert "hint: fix the id in '::: quote test-qoute', or create" in result.err
+
+
+SPEAKERS = ["Anna Kovács", "Bálint Szabó", "Clara Novak", "Dita Horak"]
+
+
+def test_requests_go_only_to_speakers_whose_quotes_wait(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    quote = "With the police's proactive and supportive attitude, a new type of collaboration has emerged."
+    blocks = "\n\n".join(f"::: quote q{n}\n{quote}\n:::" for n in range(4))
+    files: dict[str, str | None] = {
+        CS: CASE_STUDY.replace(f"::: quote test-quote\n{quote}\n:::", blocks),
+        REC: None,
+    }
+    for n, speaker in enumerate(SPEAKERS):
+        record = APPROVAL.replace("Robert Buzsaki", speaker)
+        if n == 2:
+            record = record.replace("status: approved\napproved_on: 2022-02-10", "status: pending")
+        files[f"content/approvals/q{n}.yml"] = record
+    site = mini_site(files)
+    folder = tmp_path / "requests"
+    result = site.run("quotes", "--requests", str(folder), capsys=capsys)
+    assert result.code == 0, result.err
+    assert sorted(p.name for p in folder.iterdir()) == ["clara-novak.md"]
+    letter = (folder / "clara-novak.md").read_text()
+    assert "q2" in letter and "q0" not in letter
+
+
+def test_a_drafts_unapproved_quote_is_a_warning_as_the_guide_says(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
+) -> None:
+    draft = CASE_STUDY.replace("title:", "draft: true\ntitle:")
+    pending = APPROVAL.replace("status: approved\napproved_on: 2022-02-10", "status: pending")
+    site = mini_site({CS: draft, REC: pending})
+    result = site.run("check", "--drafts", capsys=capsys)
+    assert result.code == 0, result.err
+    assert "warning: Robert Buzsaki has not approved the quote 'test-quote' yet" in result.err
+    guide = (REPO / "docs/authoring.md").read_text(encoding="utf-8")
+    assert "as strictly as published case studies" not in guide
+    assert "drafts too (their quotes awaiting approval are warnings)" in guide

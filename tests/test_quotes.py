@@ -323,7 +323,7 @@ def test_quotes_worklist_and_requests(
     assert any("APPROVED" in line and "test-quote" in line for line in lines)
     assert "2 quotes in use, 1 not yet publishable." in result.out
     requests = sorted(p.name for p in (site.root / "requests").iterdir())
-    assert requests == ["anna-kovacs.md", "robert-buzsaki.md"]
+    assert requests == ["anna-kovacs.md"]  # Robert Buzsaki's quote is approved already
     letter = (site.root / "requests/anna-kovacs.md").read_text()
     assert (
         "With the police's proactive and supportive attitude, a new type of collaboration has emerged."

@@ -88,7 +88,8 @@ def parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="DIR",
-        help="write one approval request per speaker into DIR",
+        help="write into DIR one approval request to each speaker who has quotes waiting "
+        "for an answer (pending, or expired or expiring: to renew), asking about those only",
     )
     n = sub.add_parser("new", help="start a new case study as a draft")
     n.add_argument("slug", help="the file name and web address, e.g. slovak-youth-councils")

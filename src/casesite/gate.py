@@ -95,7 +95,7 @@ def check_quotes(
 ) -> dict[str, tuple[QuoteCheck, ...]]:
     return {
         cs.source: tuple(
-            check_quote(use, cs, approvals.get(use.id), as_of, channels)
+            check_quote(use, cs, approvals.get(use.id), as_of, channels, approvals.keys())
             for use in bodies[cs.source].quotes
         )
         for cs in studies

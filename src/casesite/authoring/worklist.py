@@ -92,13 +92,29 @@ def approval_request(group: SpeakerQuotes) -> str:
     return "\n".join(lines)
 
 
+# A letter asks a speaker about the quotes that wait for their answer: not yet approved
+# (pending), or whose approval has expired or expires within 30 days (to renew).
+ASKED = frozenset({"quote-expired", "quote-expiring"})
+
+
+def awaits_speaker(check: QuoteCheck) -> bool:
+    """Whether a quote waits for its speaker's answer (pending, or to be renewed)."""
+    if check.approval is None or check.approval.status == "withdrawn":
+        return False
+    return check.approval.status == "pending" or any(p.code in ASKED for p in check.problems)
+
+
 def write_requests(groups: list[SpeakerQuotes], folder: Path) -> list[Path]:
+    """One letter for each speaker with quotes that wait for their answer, asking about
+    those quotes only; nobody else is written to."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     used: set[str] = set()
     for group in groups:
-        if group.checks[0].approval is None:
-            continue  # no record yet: nobody to write to
+        asked = tuple(c for c in group.checks if awaits_speaker(c))
+        if not asked:
+            continue  # approved, withdrawn, or no record yet: nothing to ask
+        group = SpeakerQuotes(group.speaker, group.organisation, asked)
         name = _file_name(group.speaker)
         while name in used:
             name += "-2"

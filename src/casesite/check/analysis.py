@@ -82,7 +82,12 @@ def analyse_text(rel: str, text: str, context: Context) -> Result:
         return RecordResult(rel, record, tuple(problems))
     file, problems = content.split_front_matter(text, rel)
     if file is None:
-        return FileResult(rel, None, None, tuple(problems), False)
+        # Its quotes still count as uses of their records (no false 'approval-unused').
+        after = content.body_of(text)
+        body = parse_body(after, rel) if after is not None else None
+        if body is not None:
+            body = replace(body, paragraphs=(), diagnostics=())
+        return FileResult(rel, None, body, tuple(problems), False)
     cs, found = schema.read_case_study(file, context.config, context.known)
     problems += found
     body = parse_body(cs.body if cs else Body(file.body, file.body_line), rel)

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from casesite.check.blocks import Paragraph
 from casesite.check.markdown import LinkUse, QuoteUse
-from casesite.diagnostics import Diagnostic, Location, error, warning
+from casesite.diagnostics import Diagnostic, Location, did_you_mean, error, warning
 from casesite.model import CaseStudy
 from casesite.render.i18n import Translator
 from casesite.validate.approvals import Approval
@@ -107,8 +107,14 @@ class QuoteCheck:
 
 
 def check_quote(
-    use: QuoteUse, cs: CaseStudy, approval: Approval | None, as_of: date, channels: Iterable[str]
+    use: QuoteUse,
+    cs: CaseStudy,
+    approval: Approval | None,
+    as_of: date,
+    channels: Iterable[str],
+    known: Iterable[str] = (),
 ) -> QuoteCheck:
+    """One quote against its record; `known`: the ids of every record, for a misspelt id."""
     problems: list[Diagnostic] = []
 
     def fail(code: str, message: str, hint: str, where: Location | None = None) -> None:
@@ -117,10 +123,13 @@ def check_quote(
     if not use.id:
         return QuoteCheck(use, cs, None, ())  # the quote-syntax error already says it
     if approval is None:
+        suggestion = did_you_mean(use.id, known)
         fail(
             "quote-no-approval",
-            f"the quote '{use.id}' has no approval record",
-            f"create content/approvals/{use.id}.yml with the speaker, the approved text and "
+            f"the quote '{use.id}' has no approval record"
+            + (f"; {suggestion}" if suggestion else ""),
+            (f"fix the id in '::: quote {use.id}', or " if suggestion else "")
+            + f"create content/approvals/{use.id}.yml with the speaker, the approved text and "
             "'status: pending' until they approve it",
         )
         return QuoteCheck(use, cs, None, tuple(problems))

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from casesite.diagnostics import Diagnostic, Location, error, warning
 from casesite.load.yamlstrict import YamlDoc, load_yaml
+from casesite.model import Body
 
 CASE_STUDIES_DIR = "content/case-studies"
 _BOM = b"\xef\xbb\xbf"
@@ -136,6 +137,16 @@ def read_text(
 
 def _is_fence(line: str) -> bool:
     return line.rstrip(" \t") == _FENCE
+
+
+def body_of(text: str) -> Body | None:
+    """The body after the front matter's closing '---', whether or not the front matter
+    reads (a file with a YAML error still uses its quotes), or None without the fences."""
+    lines = text.removeprefix("\ufeff").split("\n")
+    if not lines or not _is_fence(lines[0]):
+        return None
+    close = next((i for i in range(1, len(lines)) if _is_fence(lines[i])), None)
+    return None if close is None else Body("\n".join(lines[close + 1 :]), close + 2)
 
 
 def split_front_matter(text: str, rel: str) -> tuple[ContentFile | None, list[Diagnostic]]:

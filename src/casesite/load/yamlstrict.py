@@ -33,6 +33,7 @@ from yaml.events import (
 )
 
 from casesite.diagnostics import Diagnostic, Location, error
+from casesite.load.yamlwords import syntax_problem
 
 Key = str | int
 KeyPath = tuple[Key, ...]
@@ -330,37 +331,6 @@ class _Builder:
         top.has_key, top.key, top.key_ok = False, "", True
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError) -> tuple[Any, str]:
-    """The mark to show and the problem in plain words."""
-    problem = (exc.problem or "the text cannot be read").strip()
-    mark = exc.problem_mark or exc.context_mark
-    if "'\\t'" in problem:
-        return mark, "a tab character is used where YAML expects spaces"
-    if problem.startswith("found unexpected end of stream") and "quoted" in (exc.context or ""):
-        # the end of the text is no help: show where the quote opens
-        return exc.context_mark or mark, "a quoted value that opens here is never closed"
-    if problem.startswith("expected <block end>"):
-        return mark, "this line is indented differently from the lines above it"
-    if problem.startswith("could not find expected ':'"):  # show the line, not the next one
-        return exc.context_mark or mark, "this line has no ':' between a field name and its value"
-    if problem.startswith("mapping values are not allowed"):
-        return mark, "mapping values are not allowed here (a ': ' inside a value needs quotes)"
-    for jargon, plain in _PLAIN_WORDS:
-        problem = problem.replace(jargon, plain)
-    return mark, problem
-
-
-_PLAIN_WORDS = [
-    ("'<stream end>'", "the end of the text"),
-    ("<block end>", "the end of an indented block"),
-    ("'<block mapping start>'", "a new field"),
-    ("'<block sequence start>'", "a list item"),
-    ("'<document start>'", "'---'"),
-    ("the node content", "a value"),
-    ("a simple key", "a field name"),
-]
-
-
 # libyaml's event parser when PyYAML has it (about 18 times as fast as the pure-Python one).
 # Only events are read, never composed: libyaml's crash on deep nesting is in composing, and
 # the builder stops at max_depth anyway (tests/test_yamlstrict.py feeds it 60,000 '[').
@@ -396,7 +366,7 @@ def load_yaml(
         if builder.explicit_end is not None:  # text after a '...' line
             builder.fail(builder.explicit_end, "documents")
         else:
-            mark, problem = _syntax_problem(exc)
+            mark, problem = syntax_problem(exc, text)
             builder.fail(pos.mark(mark) if mark else start, "syntax", problem=problem)
     except yaml.reader.ReaderError as exc:
         builder.fail(pos.at(max(0, min(exc.position, len(text)))), "control", code=exc.character)
