@@ -1,10 +1,10 @@
-"""The command line: build | check | new. Exit 0 built, 1 content errors, 2 wrong usage."""
+"""The commands (build, check, quotes, new, serve) and their exit codes: 0, 1 content, 2 usage."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -23,7 +23,6 @@ from casesite.publish import (
 )
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("build", "check", "new", "quotes", "serve")
 
 
 def _date(text: str) -> date:
@@ -222,20 +221,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(_options(args), args.port, follow_today=args.as_of is None)
 
 
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "build": cmd_build,
+    "check": cmd_check,
+    "new": cmd_new,
+    "quotes": cmd_quotes,
+    "serve": cmd_serve,
+}
+COMMANDS = tuple(HANDLERS)  # build.py passes any other first argument on to `build`
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     p = parser()
     args = p.parse_args(argv)
     if args.command is None:
         p.print_help(sys.stderr)
         return EXIT_USAGE
-    handlers = {
-        "build": cmd_build,
-        "check": cmd_check,
-        "new": cmd_new,
-        "quotes": cmd_quotes,
-        "serve": cmd_serve,
-    }
-    return handlers[args.command](args)
+    return HANDLERS[args.command](args)
 
 
 if __name__ == "__main__":

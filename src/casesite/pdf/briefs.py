@@ -242,11 +242,6 @@ class Engine:
             self.style_problems += (f"the brief's stylesheet {BRIEF_CSS} is missing",)
         self.fetcher.reset()
 
-    @property
-    def key(self) -> str:
-        """What every brief of this engine depends on besides its HTML and its own assets."""
-        return engine_key(self.style_read)
-
     def render(self, html: str, page_url: str) -> Rendered:
         import weasyprint
 
