@@ -20,6 +20,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/python tools/layers.py
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_catalogues.py
 
 # The interface strings: extract them from the layouts and the code (babel.cfg) into the

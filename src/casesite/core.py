@@ -15,6 +15,10 @@ from casesite.model import CaseStudy
 from casesite.publish import Staging
 from casesite.validate.site import Site
 
+# The virtual address of the site's root while PDF briefs render: relative links in a brief
+# resolve inside it, and pdf/fetcher.py answers only for the site's own assets under it.
+SITE_ROOT_URL = "file:///casesite-site/"
+
 
 @dataclass(frozen=True)
 class Options:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copyreg
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,6 +12,9 @@ from types import MappingProxyType
 from typing import Any
 
 from casesite.diagnostics import Location
+
+# A quote id: the name of its approval record (content/approvals/<id>.yml) and of its block.
+QUOTE_ID_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
 
 def read_only(d: dict[Any, Any]) -> MappingProxyType[Any, Any]:
@@ -112,3 +116,8 @@ class CaseStudy:
     def url(self) -> str:
         """Site-relative URL of the page, without a leading slash."""
         return f"case-studies/{self.slug}/"
+
+
+def last_changed(cs: CaseStudy) -> date:
+    """The day a case study last changed: its update, or else its publication."""
+    return cs.updated or cs.published

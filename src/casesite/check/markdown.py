@@ -23,9 +23,7 @@ from mdit_py_plugins.container import container_plugin
 
 from casesite.check.blocks import Paragraph, plain_text, text_blocks
 from casesite.diagnostics import Diagnostic, Location, error
-from casesite.model import Body
-
-QUOTE_ID_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+from casesite.model import QUOTE_ID_RE, Body
 
 
 @dataclass(frozen=True)

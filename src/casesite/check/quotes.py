@@ -7,19 +7,15 @@ line wrapping, typographic quote marks and Unicode form, and nothing else.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from markupsafe import Markup
-
 from casesite.check.blocks import Paragraph
 from casesite.check.markdown import LinkUse, QuoteUse
 from casesite.diagnostics import Diagnostic, Location, did_you_mean, error, warning
 from casesite.model import CaseStudy
-from casesite.render.i18n import Translator
 from casesite.validate.approvals import Approval
 from casesite.validate.quotation import reads_as_quotation
 
@@ -294,38 +290,3 @@ def unused_records(approvals: Mapping[str, Approval], used: Iterable[str]) -> li
         for a in approvals.values()
         if a.id not in seen
     ]
-
-
-def quote_html(check: QuoteCheck, page_lang: str, preview: bool, t: Translator) -> str:
-    """The quotation as it stands on the page: approved text, attribution from the record."""
-    if check.taken_down:
-        return ""
-    approval = check.approval
-    text = approval.text if approval is not None and check.ok else check.use.text
-    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
-    body = Markup("").join(Markup("<p>{}</p>").format(p) for p in paragraphs)
-    lang = approval.lang if approval is not None and approval.lang else ""
-    lang_attr = Markup(' lang="{}"').format(lang) if lang and lang != page_lang else Markup("")
-    caption = Markup("")
-    if approval is not None:
-        caption = Markup(
-            '<figcaption><span class="quote-speaker">{}</span>, '
-            '<span class="quote-org">{}</span></figcaption>'
-        ).format(approval.speaker, approval.organisation)
-    if check.ok:
-        return str(
-            Markup('<figure class="quote"{}><blockquote>{}</blockquote>{}</figure>\n').format(
-                lang_attr, body, caption
-            )
-        )
-    if not preview:
-        raise ValueError(f"refusing to render the unapproved quote {check.use.id}")
-    reasons = "; ".join(d.message for d in check.problems)
-    return str(
-        Markup(
-            '<figure class="quote quote-unapproved"{}><p class="quote-badge">{}</p>'
-            "<blockquote>{}</blockquote>{}</figure>\n"
-        ).format(
-            lang_attr, t.gettext("Awaiting approval: %(reasons)s", reasons=reasons), body, caption
-        )
-    )

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from casesite.model import CaseStudy
+from casesite.model import CaseStudy, last_changed
 from casesite.validate.site import Site
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -25,10 +25,6 @@ SITEMAP_PATH = "sitemap.xml"
 class SitemapEntry:
     url: str  # site-relative, without a leading slash ("" is the home page)
     lastmod: date | None
-
-
-def last_changed(cs: CaseStudy) -> date:
-    return cs.updated or cs.published
 
 
 def latest(case_studies: Iterable[CaseStudy]) -> date | None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from casesite.core import Checked
 from casesite.diagnostics import Diagnostic
 from casesite.model import CaseStudy
+from casesite.model import last_changed as changed
 from casesite.outputs import exports
 from casesite.outputs.feeds import (
     FEED_PATH,
@@ -24,7 +25,6 @@ from casesite.outputs.feeds import (
     robots_txt,
     sitemap,
 )
-from casesite.outputs.feeds import last_changed as changed
 from casesite.outputs.linkcheck import PageOrigin, check_links
 from casesite.outputs.search import index_into
 from casesite.publish import Staging

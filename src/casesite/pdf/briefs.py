@@ -30,12 +30,13 @@ from markupsafe import Markup
 from casesite.check.fonts import brief_sheets, check_brief_fonts
 from casesite.check.links import relative_url
 from casesite.check.markdown import QuoteUse, render_body
-from casesite.check.quotes import QuoteCheck, quote_html
-from casesite.core import Checked
+from casesite.check.quotes import QuoteCheck
+from casesite.core import SITE_ROOT_URL, Checked
 from casesite.diagnostics import Diagnostic
 from casesite.model import CaseStudy
 from casesite.render.environment import Layouts
 from casesite.render.i18n import Translator
+from casesite.render.quotation import quote_html
 from casesite.render.views import case_study_view, site_view, theme_css
 
 VARIANT = "pdf/ua-1"
@@ -44,8 +45,6 @@ COLLECTION_LAYOUT = "briefs.html"
 BRIEF_CSS = "assets/brief.css"
 THEME_CSS = "assets/theme.css"
 CACHE_FORMAT = "casesite-brief-1"
-# The virtual address of the site's root while briefs render; see pdf_fetcher.py.
-SITE_ROOT_URL = "file:///casesite-site/"
 FONT_CACHE = ".casesite-cache/fonts"  # WOFF2 fonts decompressed once, by content hash
 
 

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from casesite.pdf.briefs import SITE_ROOT_URL
+from casesite.core import SITE_ROOT_URL
 
 _PREFIX = urlsplit(SITE_ROOT_URL).path
 ASSETS = "assets/"

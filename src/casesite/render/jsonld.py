@@ -14,8 +14,7 @@ from typing import Any
 
 from casesite import formatting
 from casesite.check.quotes import QuoteCheck
-from casesite.model import CaseStudy, Programme
-from casesite.outputs.feeds import last_changed
+from casesite.model import CaseStudy, Programme, last_changed
 from casesite.validate.site import Site
 
 

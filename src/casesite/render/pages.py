@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from casesite.check.links import relative_url
 from casesite.check.markdown import QuoteUse, render_body
-from casesite.check.quotes import QuoteCheck, quote_html
+from casesite.check.quotes import QuoteCheck
 from casesite.core import BriefsForPages, Checked
 from casesite.incremental.pages import PageCache, PageKeys, base_key
 from casesite.model import CaseStudy
@@ -21,6 +21,7 @@ from casesite.publish import PageScan, Staging
 from casesite.render.environment import Layouts, make_environment
 from casesite.render.facets import Facet
 from casesite.render.i18n import Translator
+from casesite.render.quotation import quote_html
 from casesite.render.reader import Reader
 from casesite.render.views import PageView, case_study_view, site_view, theme_css
 

@@ -9,9 +9,9 @@ from pathlib import PurePosixPath
 from types import MappingProxyType
 
 from casesite import formatting
-from casesite.check.markdown import QUOTE_ID_RE
 from casesite.diagnostics import Diagnostic, Location, error
 from casesite.load.yamlstrict import YamlDoc, load_yaml
+from casesite.model import QUOTE_ID_RE
 from casesite.validate.fields import FieldReader
 from casesite.validate.invisible import describe, first_invisible, invisible_characters
 
