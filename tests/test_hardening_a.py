@@ -7,6 +7,8 @@ import csv
 import io
 import json
 import os
+import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,7 +17,7 @@ import pytest
 from casesite.check.fonts import Sheet, check_brief_fonts
 from casesite.outputs.exports import COLUMNS, to_csv
 
-from .conftest import APPROVAL, CASE_STUDY, MiniSite, tree_digest
+from .conftest import APPROVAL, CASE_STUDY, REPO, MiniSite, tree_digest
 
 DRAFT = CASE_STUDY.replace("title:", "draft: true\ntitle:").replace("test-quote", "draft-quote")
 PENDING = APPROVAL.replace("status: approved\napproved_on: 2022-02-10", "status: pending")
@@ -407,3 +409,68 @@ def test_a_site_with_an_unsafe_svg_is_not_built(
     assert "[unsafe-svg]" in result.err and "onmouseover" in result.err
     assert site.run("build", "--no-pdf", capsys=capsys).code == 1
     assert not site.out.exists()
+
+
+# Every page of the built sample is valid HTML by the W3C Nu Html Checker (vnu-jar, npm).
+VNU = REPO / "node_modules/vnu-jar/build/dist/vnu.jar"
+PAGE_TYPES = (  # one page of each kind, and with them every other page
+    "index.html",
+    "case-studies/hungary-police-cooperation/index.html",
+    "countries/hu/index.html",
+    "networks/working-group-against-hate-crimes-in-hungary/index.html",
+    "programmes/stronger-roots/index.html",
+    "years/2021/index.html",
+    "themes/policing/index.html",
+    "search/index.html",
+    "404.html",
+)
+
+
+def _require_vnu() -> str:
+    java = shutil.which("java")
+    missing = [] if java else ["Java (apt-get install default-jre-headless)"]
+    if not VNU.is_file():
+        missing.append(f"the npm package vnu-jar (run `npm ci` in {REPO})")
+    if java and not missing:
+        return java
+    reason = "the HTML check needs " + " and ".join(missing)
+    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+        pytest.fail(f"{reason} (CI is set, so this is a failure, not a skip)", pytrace=False)
+    pytest.skip(reason)
+
+
+def test_every_page_of_the_sample_is_valid_html(sample_site: Path) -> None:
+    java = _require_vnu()
+    pages = sorted(p.relative_to(sample_site).as_posix() for p in sample_site.rglob("*.html"))
+    assert set(PAGE_TYPES) <= set(pages)
+    proc = subprocess.run(
+        [java, "-jar", str(VNU), "--errors-only", "--format", "gnu", *pages],
+        cwd=sample_site,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.stdout + proc.stderr == "" and proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("lang", "start", "end"),
+    [
+        (lang, s, e)
+        for lang in ("en-GB", "cs", "hu", "sk", "pl", "de", "ja", "fa")
+        for s, e in (((2022, 9), (2023, 2)), ((2022, 9), (2022, 11)), ((2022, 9), None))
+    ],
+)
+def test_a_change_period_splits_into_its_ends_with_the_same_words(
+    lang: str, start: tuple[int, int], end: tuple[int, int] | None
+) -> None:
+    from datetime import date
+
+    from casesite.formatting import period, period_parts
+    from casesite.model import Period
+
+    value = Period(date(*start, 1), date(*end, 1) if end else None)
+    parts = period_parts(value, lang)
+    assert "".join(parts) == period(value, lang)
+    if end is None:
+        assert parts[1:] == ("", "")

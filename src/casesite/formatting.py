@@ -10,7 +10,14 @@ from importlib.abc import Traversable
 
 import pycountry
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_interval, format_skeleton
+from babel.dates import (
+    PATTERN_CHAR_ORDER,
+    DateTimeFormat,
+    format_date,
+    format_interval,
+    format_skeleton,
+    parse_pattern,
+)
 from babel.numbers import format_currency, format_decimal, get_currency_symbol, list_currencies
 from babel.units import format_unit
 
@@ -109,6 +116,44 @@ def period(value: Period, lang: str) -> str:
     if value.end is None:
         return month(value.start, lang)
     return str(format_interval(value.start, value.end, "yMMMM", locale=locale(lang)))
+
+
+def period_parts(value: Period, lang: str) -> tuple[str, str, str]:
+    """period() in three pieces: the start's words, the separator, the end's words ("", ""
+    for a single month), so that each end can carry its own machine-readable date (HTML's
+    <time datetime> takes one month, not a range). The pieces join into period()'s text."""
+    whole = period(value, lang)
+    if value.end is None:
+        return whole, "", ""
+    loc = locale(lang)
+    start, end = value.start, value.end
+    formats: dict[str, list[str]] = dict(loc.interval_formats.get("yMMMM") or {})
+    differs = [
+        f
+        for f in PATTERN_CHAR_ORDER
+        if f in formats
+        and DateTimeFormat(start, locale=loc).extract(f)
+        != DateTimeFormat(end, locale=loc).extract(f)
+    ]
+    pieces = formats[differs[0]] if differs else []
+    if len(pieces) == 2:
+        first, second = parse_pattern(pieces[0]), parse_pattern(pieces[1])
+        head, tail = str(first.apply(start, loc)), str(second.apply(end, loc))
+        # The separator: the first piece's trailing text, less any letters that end the
+        # start's words (Japanese "2022年9月～": 月 is the start's, ～ the separator).
+        literal = str(first.format).rpartition(")s")[2].replace("%%", "%")
+        keep = 0
+        while len(literal) - keep > 1 and literal[keep].isalpha():
+            keep += 1
+        separator = literal[keep:]
+        if literal and head.endswith(literal) and head + tail == whole:
+            return head[: len(head) - len(separator)], separator, tail
+    fallback = str(loc.interval_formats.get(None, "{0}–{1}"))
+    separator = fallback.partition("{0}")[2].partition("{1}")[0]
+    head, tail = month(start, lang), month(end, lang)
+    if head + separator + tail == whole:
+        return head, separator, tail
+    return whole, "", ""  # not seen in CLDR: the whole range, dated by its start
 
 
 def long_date(value: date, lang: str) -> str:

@@ -47,7 +47,12 @@ class CaseStudyView:
     grant_currency: str
     support_hours: str
     change_period: str
-    change_period_iso: str
+    change_period_iso: str  # YYYY-MM or YYYY-MM/YYYY-MM
+    # The period's words in pieces, start, separator, end ("", "" for one month), each end
+    # with its month for <time datetime> (layouts/_period.html): a range is not a valid one.
+    change_period_parts: tuple[str, str, str]
+    change_period_start_iso: str
+    change_period_end_iso: str
     developed_by: str
     published: str
     published_iso: str
@@ -124,6 +129,9 @@ def case_study_view(cs: CaseStudy, programme: Programme, body_html: Markup) -> C
         support_hours=hours(cs.support_hours, lang),
         change_period=formatting.period(cs.change_period, lang),
         change_period_iso=cs.change_period.iso,
+        change_period_parts=formatting.period_parts(cs.change_period, lang),
+        change_period_start_iso=f"{cs.change_period.start:%Y-%m}",
+        change_period_end_iso=f"{cs.change_period.end or cs.change_period.start:%Y-%m}",
         developed_by=cs.developed_by,
         published=formatting.long_date(cs.published, lang),
         published_iso=cs.published.isoformat(),
