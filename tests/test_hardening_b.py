@@ -475,3 +475,30 @@ def test_a_drafts_unapproved_quote_is_a_warning_as_the_guide_says(
     guide = (REPO / "docs/authoring.md").read_text(encoding="utf-8")
     assert "as strictly as published case studies" not in guide
     assert "drafts too (their quotes awaiting approval are warnings)" in guide
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "@font-face {\n  font-family: X;\n  src: url(../../secret.woff2);\n}\nhtml { font-family: X; }",
+        "html {\n  background-image: url('/etc/hostname');\n}",
+    ],
+    ids=["read with the stylesheet", "read while a brief renders"],
+)
+def test_a_refused_url_in_the_brief_stylesheet_is_reported_there_once(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str], rule: str
+) -> None:
+    site = mini_site({OTHER: CASE_STUDY.replace("test-quote", "test-quote")})
+    css = (site.root / "assets/brief.css").read_text(encoding="utf-8")
+    line = (
+        css.count("\n")
+        + 2
+        + rule.split("\n").index(next(x for x in rule.split("\n") if "url(" in x))
+    )
+    site.write({"assets/brief.css": css + "\n" + rule + "\n"})
+    result = site.run("build", capsys=capsys)
+    assert result.code == 1
+    found = [ln for ln in result.err.splitlines() if "[pdf-brief]" in ln]
+    assert len(found) == 1, result.err
+    assert found[0].startswith(f"assets/brief.css:{line}:"), found[0]
+    assert "the stylesheet refers to a file outside the site" in found[0]

@@ -53,6 +53,7 @@ from casesite.pdf.collection import (
 from casesite.pdf.collection import collection_key as make_collection_key
 from casesite.pdf.merge import NotMergeable, merge_parts, read_part
 from casesite.pdf.merge import Part as PdfPart
+from casesite.pdf.stylesheet import stylesheet_refusals
 from casesite.publish import Staging
 from casesite.render.environment import Layouts, TemplateProblem, make_environment
 from casesite.render.i18n import Translator
@@ -203,18 +204,36 @@ def _render(
 # -- the stage -----------------------------------------------------------------------------
 
 
-def _located(source: str, problems: Iterable[str]) -> list[Diagnostic]:
-    return [
-        error(
-            Location(source),
-            "pdf-brief",
-            f"the PDF brief cannot be made: {problem}",
-            REFUSED_HINT
-            if problem.startswith("it refers to")
-            else "fix the case study, layouts/brief.html or assets/brief.css",
+def _located(source: str, problems: Iterable[str], root: Path | None = None) -> list[Diagnostic]:
+    """A brief's problems as diagnostics: at the case study (or the collection), except a
+    file refused to a url() of the brief's stylesheet, which is reported where it is
+    written (assets/brief.css:line:col)."""
+    in_css = stylesheet_refusals(root) if root is not None else {}
+    located = []
+    for problem in dict.fromkeys(problems):
+        reason = problem.removeprefix("it refers to ")
+        if reason in in_css:
+            located.append(
+                error(
+                    in_css[reason],
+                    "pdf-brief",
+                    f"the PDF briefs cannot be made: the stylesheet refers to {reason}",
+                    "a url() in assets/brief.css names a file under assets/, relative to the "
+                    "stylesheet: url(fonts/x.woff2), url(images/logo.svg)",
+                )
+            )
+            continue
+        located.append(
+            error(
+                Location(source),
+                "pdf-brief",
+                f"the PDF brief cannot be made: {problem}",
+                REFUSED_HINT
+                if problem.startswith("it refers to")
+                else "fix the case study, layouts/brief.html or assets/brief.css",
+            )
         )
-        for problem in dict.fromkeys(problems)
-    ]
+    return located
 
 
 def _engine_key(setup: EngineSetup, cache: BriefCache, digests: AssetDigests) -> tuple[str, str]:
@@ -291,7 +310,7 @@ def _make_briefs(
     for job in todo:
         result, part = rendered[job.source]
         if result.problems:
-            problems += _located(job.source, result.problems)
+            problems += _located(job.source, result.problems, root)
             continue
         cache.put(job.key, result.data, result.pages, result.read)
         if part:
@@ -300,7 +319,7 @@ def _make_briefs(
         found[job.source] = BriefFile(pdf_path(studies[job.source]), result.data, result.pages)
         made_of[job.source] = result.read
     if any(d.is_error for d in problems):
-        return None, problems
+        return None, list(dict.fromkeys(problems))  # a stylesheet's problem once, not per brief
     collection = _Collection(checked, layouts, setup, cache, digests, key)
     if studies:
         try:
@@ -449,7 +468,7 @@ class _Collection:
         result = engine_for(self.setup).render(html, "")
         self.front_rendered += 1
         if result.problems:
-            self.problems += _located(COLLECTION_WHERE, result.problems)
+            self.problems += _located(COLLECTION_WHERE, result.problems, self.setup.root)
             return None
         self.cache.put(key, result.data, result.pages, result.read)
         return CachedBrief(result.data, result.pages, result.read)
@@ -485,7 +504,7 @@ def _render_one(checked: Checked, root: Path, cs: CaseStudy) -> bytes:
         return hit.data
     result = engine_for(setup).render(html, cs.url)
     if result.problems:
-        raise BriefFailed(_located(cs.source, result.problems))
+        raise BriefFailed(_located(cs.source, result.problems, root))
     cache.put(key, result.data, result.pages, result.read)
     return result.data
 
