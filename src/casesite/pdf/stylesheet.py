@@ -7,8 +7,9 @@ import re
 from pathlib import Path
 from urllib.parse import urljoin
 
+from casesite.core import SITE_ROOT_URL
 from casesite.diagnostics import Location
-from casesite.pdf.briefs import BRIEF_CSS, SITE_ROOT_URL
+from casesite.pdf.briefs import BRIEF_CSS
 from casesite.pdf.fetcher import Refused, asset_rel
 
 _COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
