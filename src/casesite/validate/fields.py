@@ -17,32 +17,13 @@ from urllib.parse import urlsplit
 from casesite import formatting
 from casesite.diagnostics import Diagnostic, Location, did_you_mean, error
 from casesite.load.yamlstrict import YamlDoc
+from casesite.validate.numbers import GROUPED_RE, THOUSANDS_DOT_RE, ungrouped
 
 T = TypeVar("T")
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# 20.000 or 1.500: a thousands separator in many languages, a decimal point to YAML.
-THOUSANDS_DOT_RE = re.compile(r"[-+]?[0-9]{1,3}\.[0-9]{3}")
-# 20,000  20 000  20'000  1.500.000  1.500,50: digits grouped in thousands.
-GROUPED_RE = re.compile(
-    r"[-+]?[0-9]{1,3}(?:([,.'’\u00a0\u202f ])[0-9]{3})(?:\1[0-9]{3})*(?:[.,][0-9]+)?"
-)
-
-
-def ungrouped(text: str) -> str:
-    """20,000 -> 20000; 1.500,50 -> 1500.50 (a last separator unlike the groups' is the
-    decimal point)."""
-    digits = text.strip()
-    m = GROUPED_RE.fullmatch(digits)
-    if m is None:
-        return digits
-    tail = ""
-    last = re.search(r"([.,])([0-9]+)$", digits)
-    if last and last.group(1) != m.group(1):
-        digits, tail = digits[: last.start()], "." + last.group(2)
-    return re.sub(r"[^0-9+-]", "", digits) + tail
 
 
 def kind_of(value: Any) -> str:

@@ -15,8 +15,9 @@ from casesite.load.content import ContentFile
 from casesite.load.yamlstrict import YamlDoc
 from casesite.model import Body, CaseStudy, Image, Money, Partner, Period, Programme
 from casesite.validate.config import SiteConfig
-from casesite.validate.fields import SLUG_RE, FieldReader, kind_of, ungrouped
+from casesite.validate.fields import SLUG_RE, FieldReader, kind_of
 from casesite.validate.invisible import describe, first_invisible, invisible_characters
+from casesite.validate.numbers import ungrouped
 from casesite.validate.quotation import reads_as_quotation
 
 REQUIRED = (
