@@ -227,7 +227,7 @@ def test_the_brief_layout_cannot_reach_python_internals(
     assert not site.out.exists()
 
 
-@pytest.mark.parametrize("where", ["file", "folder", "layout"])
+@pytest.mark.parametrize("where", ["file", "folder", "layout", "layouts"])
 def test_layouts_never_read_through_a_symbolic_link(
     mini_site: Callable[..., MiniSite],
     capsys: pytest.CaptureFixture[str],
@@ -248,6 +248,11 @@ def test_layouts_never_read_through_a_symbolic_link(
         include = '{% include "parts/passwd.html" %}'
         site.write({"layouts/case-study.html": _with_line(layout, include)})
         shown = "layouts/parts"
+    elif where == "layouts":
+        moved = tmp_path / "outside" / "layouts"
+        (site.root / "layouts").rename(moved)
+        (site.root / "layouts").symlink_to(moved)
+        shown = "layouts"
     else:
         moved = tmp_path / "outside" / "case-study.html"
         moved.write_text(_with_line(layout, "TOP-SECRET"))

@@ -42,6 +42,8 @@ class LayoutLoader(jinja2.FileSystemLoader):
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
         folder = Path(self.searchpath[0])
+        if folder.is_symlink():
+            raise LayoutLink("")
         parts = jinja2.loaders.split_template_path(template)  # refuses '..'
         path = folder
         for part in parts:
@@ -110,11 +112,12 @@ class Layouts:
         try:
             return self.env.get_template(template).render(**context)
         except LayoutLink as exc:
+            shown = f"{LAYOUTS_DIR}/{exc.name}" if exc.name else LAYOUTS_DIR
             raise TemplateProblem(
                 error(
-                    Location(f"{LAYOUTS_DIR}/{exc.name}"),
+                    Location(shown),
                     "symlink",
-                    f"'{LAYOUTS_DIR}/{exc.name}' is a symbolic link; casesite does not follow "
+                    f"'{shown}' is a symbolic link; casesite does not follow "
                     f"links out of {LAYOUTS_DIR}/ (needed for {subject})",
                     "replace the link with a copy of the file",
                 )
