@@ -68,18 +68,21 @@ class Clock:
     """Wall time and CPU time (user and system, this process and its reaped children)."""
 
     def __enter__(self) -> Clock:
-        self.wall, self.cpu = time.perf_counter(), self._cpu()
+        self.wall, (self.own, self.workers) = time.perf_counter(), self._cpu()
         return self
 
     def __exit__(self, *_: object) -> None:
-        self.wall, self.cpu = time.perf_counter() - self.wall, self._cpu() - self.cpu
+        own, workers = self._cpu()
+        self.wall = time.perf_counter() - self.wall
+        self.own, self.workers = own - self.own, workers - self.workers
+        self.cpu = self.own + self.workers
 
     @staticmethod
-    def _cpu() -> float:
+    def _cpu() -> tuple[float, float]:
         own, children = (
             resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
         )
-        return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+        return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
 
 def _checked(site: Path):  # type: ignore[no-untyped-def]
@@ -169,7 +172,7 @@ def measure(name: str, site: Path) -> Clock:
     return measure_stage(site, int(jobs)) if kind == "stage" else measure_briefs(site, int(jobs))
 
 
-def in_process(name: str, site: Path) -> tuple[float, float]:
+def in_process(name: str, site: Path) -> tuple[float, float, float]:
     proc = subprocess.run(
         [sys.executable, __file__, "--measure", name, "--site", str(site)],
         capture_output=True,
@@ -178,7 +181,7 @@ def in_process(name: str, site: Path) -> tuple[float, float]:
     if proc.returncode != 0:
         sys.exit(f"{name} failed:\n{proc.stderr}")
     found = json.loads(proc.stdout.strip().splitlines()[-1])
-    return float(found["seconds"]), float(found["cpu"])
+    return float(found["seconds"]), float(found["cpu"]), float(found["own"])
 
 
 def main() -> None:
@@ -191,7 +194,7 @@ def main() -> None:
     args = p.parse_args()
     if args.measure:
         clock = measure(args.measure, args.site)
-        print(json.dumps({"seconds": clock.wall, "cpu": clock.cpu}))
+        print(json.dumps({"seconds": clock.wall, "cpu": clock.cpu, "own": clock.own}))
         return
     load = os.getloadavg()
     # Under bench/work-pdf/ (git-ignored), not /tmp, which may be a slower file system; not
@@ -200,14 +203,16 @@ def main() -> None:
     work.mkdir(exist_ok=True)
     times: dict[str, list[float]] = {name: [] for name in MEASURES}
     cpus: dict[str, list[float]] = {name: [] for name in MEASURES}
+    owns: dict[str, list[float]] = {name: [] for name in MEASURES}
     with tempfile.TemporaryDirectory(prefix="pdf-bench-", dir=work) as tmp:
         site = corpus.generate(Path(tmp) / f"pdf-{args.size}", args.size)
         for i in range(args.repeat):
             k = i % len(MEASURES)
             for name in MEASURES[k:] + MEASURES[:k]:
-                seconds, cpu = in_process(name, site)
+                seconds, cpu, own = in_process(name, site)
                 times[name].append(seconds)
                 cpus[name].append(cpu)
+                owns[name].append(own)
         if args.builds:
             cold = median_of(args.repeat, lambda: clean(site), lambda: build(site))
             build(site)
@@ -216,6 +221,7 @@ def main() -> None:
     n = args.size
     med = {name: statistics.median(v) for name, v in times.items()}
     cpu = {name: statistics.median(v) for name, v in cpus.items()}
+    own = {name: statistics.median(v) for name, v in owns.items()}
     print(
         f"## PDF briefs, {n} case studies (median of {args.repeat}, {os.cpu_count()} cores, "
         f"load average {load[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end)\n"
@@ -240,6 +246,18 @@ def main() -> None:
         f"\nThe stage with 2 workers is {med['stage-1'] / med['stage-2']:.2f}x as fast as with 1; "
         f"the briefs alone {med['briefs-1'] / med['briefs-2']:.2f}x.\n"
     )
+    # On a busy machine the wall times say little; from CPU time, the speed-up two idle
+    # cores would give: the parent's own work (before, between and after the workers) in
+    # full, the workers' shared between the two.
+    for kind in ("stage", "briefs"):
+        one, two = f"{kind}-1", f"{kind}-2"
+        ideal = cpu[one] / (own[two] + (cpu[two] - own[two]) / 2)
+        print(
+            f"{kind}, from CPU time: 1 worker {cpu[one]:.2f} s; 2 workers {own[two]:.2f} s in "
+            f"the parent and {cpu[two] - own[two]:.2f} s in the workers: about {ideal:.2f}x "
+            "on two idle cores."
+        )
+    print()
     if args.builds:
         print("| build | seconds | ratio to cold |\n|---|---|---|")
         for name, value in (
