@@ -100,17 +100,19 @@ def measure_floor(site: Path) -> Clock:
     from casesite.pdf.briefs import (
         BRIEF_CSS,
         SITE_ROOT_URL,
-        THEME_CSS,
         VARIANT,
         brief_html,
         source_date_epoch,
     )
     from casesite.render.environment import Layouts, make_environment
     from casesite.render.views import theme_css
+    from casesite.routes import THEME_CSS, case_study_url
 
     checked = _checked(site)
     layouts = Layouts(make_environment(site))
-    pages = [(cs.url, brief_html(layouts, checked, cs)) for cs in checked.site.case_studies]
+    pages = [
+        (case_study_url(cs), brief_html(layouts, checked, cs)) for cs in checked.site.case_studies
+    ]
     theme = theme_css(checked.site.config).encode("utf-8")
     with source_date_epoch(checked), Clock() as clock:
         import weasyprint
@@ -151,11 +153,12 @@ def measure_briefs(site: Path, jobs: int) -> Clock:
     from casesite.pdf.briefs import brief_html, engine_setup, source_date_epoch
     from casesite.pdf.stage import Job, Progress, _render
     from casesite.render.environment import Layouts, make_environment
+    from casesite.routes import case_study_url
 
     checked = _checked(site)
     layouts = Layouts(make_environment(site))
     todo = [
-        Job(cs.source, brief_html(layouts, checked, cs), cs.url, "")
+        Job(cs.source, brief_html(layouts, checked, cs), case_study_url(cs), "")
         for cs in checked.site.case_studies
     ]
     setup = engine_setup(checked, site, font_cache=False)

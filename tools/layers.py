@@ -37,6 +37,7 @@ load
 incremental
 parallel / publish
 formatting
+routes
 model
 diagnostics / codes
 """

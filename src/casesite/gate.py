@@ -24,6 +24,7 @@ from casesite.diagnostics import Diagnostic, Location, Report, Severity, error
 from casesite.load import content
 from casesite.load.assets import list_assets
 from casesite.model import CaseStudy, Programme
+from casesite.routes import case_study_url
 from casesite.validate import schema
 from casesite.validate.approvals import Approval, collect
 from casesite.validate.config import SiteConfig, load_config
@@ -68,7 +69,7 @@ def _resolve_links(
     invalid: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, Mapping[int, str | None]], dict[str, list[Diagnostic]]]:
     targets = LinkTargets(
-        pages=MappingProxyType({cs.source: cs.url for cs in pages}),
+        pages=MappingProxyType({cs.source: case_study_url(cs) for cs in pages}),
         fragments=MappingProxyType({src: body.heading_ids for src, body in bodies.items()}),
         assets=assets,
         invalid=invalid,
@@ -78,7 +79,7 @@ def _resolve_links(
     for cs in studies:
         urls: dict[int, str | None] = {}
         for link in bodies[cs.source].links:
-            url, problem = resolve_link(link, cs.source, cs.url, targets)
+            url, problem = resolve_link(link, cs.source, case_study_url(cs), targets)
             urls[link.index] = url
             if problem is not None:
                 problems.setdefault(cs.source, []).append(problem)

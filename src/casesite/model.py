@@ -112,11 +112,6 @@ class CaseStudy:
     extra: MappingProxyType[str, Any] = field(default_factory=_frozen_mapping)
     location: Location = field(default_factory=lambda: Location("", 1, 1))
 
-    @property
-    def url(self) -> str:
-        """Site-relative URL of the page, without a leading slash."""
-        return f"case-studies/{self.slug}/"
-
 
 def last_changed(cs: CaseStudy) -> date:
     """The day a case study last changed: its update, or else its publication."""

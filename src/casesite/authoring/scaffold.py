@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from casesite.load.content import load_yaml_file
+from casesite.routes import slug_url
 from casesite.validate.fields import SLUG_RE
 
 TEMPLATE = """\
@@ -84,7 +85,7 @@ def new_case_study(root: Path, slug: str, today: date | None = None) -> int:
     print(f"  1. open {rel} and replace each value (the comments say what goes where);")
     print(
         "  2. preview it with 'casesite serve --drafts' and open "
-        f"http://127.0.0.1:8000/case-studies/{slug}/ (it reloads as you save, and shows "
+        f"http://127.0.0.1:8000/{slug_url(slug)} (it reloads as you save, and shows "
         "any errors on the page);"
     )
     print("  3. record each quote in content/approvals/ and get it approved;")

@@ -17,10 +17,9 @@ from typing import Any
 from casesite import formatting
 from casesite.model import CaseStudy
 from casesite.render.facets import values
+from casesite.routes import case_study_url
 from casesite.validate.site import Site
 
-JSON_PATH = "case-studies.json"
-CSV_PATH = "case-studies.csv"
 FORMAT_VERSION = 1
 
 COLUMNS: tuple[str, ...] = (
@@ -64,7 +63,7 @@ def row(cs: CaseStudy, site: Site, pdf_url: str) -> dict[str, Any]:
         "slug": cs.slug,
         "title": cs.title,
         "summary": cs.summary,
-        "url": base + cs.url,
+        "url": base + case_study_url(cs),
         "pdf_url": pdf_url,
         "network": " ".join(cs.network.split()),
         "country": cs.country,

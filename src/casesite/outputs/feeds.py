@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from casesite.model import CaseStudy, last_changed
+from casesite.routes import FEED_PATH, SITEMAP_PATH, case_study_url
 from casesite.validate.site import Site
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-FEED_PATH = "feed.xml"
-SITEMAP_PATH = "sitemap.xml"
 
 
 @dataclass(frozen=True)
@@ -71,9 +70,9 @@ def atom_feed(site: Site) -> bytes:
     entries.sort(key=lambda cs: cs.published, reverse=True)
     for cs in entries:
         entry = sub(feed, "entry", **{XML_LANG: cs.lang})
-        sub(entry, "id", base + cs.url)
+        sub(entry, "id", base + case_study_url(cs))
         sub(entry, "title", cs.title)
-        sub(entry, "link", rel="alternate", type="text/html", href=base + cs.url)
+        sub(entry, "link", rel="alternate", type="text/html", href=base + case_study_url(cs))
         sub(entry, "published", _stamp(cs.published))
         sub(entry, "updated", _stamp(last_changed(cs)))
         entry_author = sub(entry, "author")

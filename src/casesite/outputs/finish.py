@@ -17,8 +17,6 @@ from casesite.model import CaseStudy
 from casesite.model import last_changed as changed
 from casesite.outputs import exports
 from casesite.outputs.feeds import (
-    FEED_PATH,
-    SITEMAP_PATH,
     SitemapEntry,
     atom_feed,
     latest,
@@ -28,20 +26,31 @@ from casesite.outputs.feeds import (
 from casesite.outputs.linkcheck import PageOrigin, check_links
 from casesite.outputs.search import index_into
 from casesite.publish import Staging
-from casesite.render.facets import FOLDERS, site_facets
-from casesite.render.reader import NOT_FOUND_PATH, SEARCH_URL, pdf_path
-
-ROBOTS_PATH = "robots.txt"
+from casesite.render.facets import site_facets
+from casesite.routes import (
+    CSV_PATH,
+    FEED_PATH,
+    INDEX_URL,
+    JSON_PATH,
+    NOT_FOUND_PATH,
+    ROBOTS_PATH,
+    SEARCH_URL,
+    SITEMAP_PATH,
+    brief_path,
+    case_study_url,
+    is_facet_url,
+    is_page_file,
+    page_url,
+)
 
 
 def page_origins(checked: Checked, pages: list[str]) -> dict[str, PageOrigin]:
     """Which layout (and case study) each HTML page of the build came from."""
-    by_url = {cs.url: cs for cs in checked.site.case_studies}
-    facet_folders = {folder + "/" for folder in FOLDERS.values()}
+    by_url = {case_study_url(cs): cs for cs in checked.site.case_studies}
     origins: dict[str, PageOrigin] = {}
     for page in pages:
-        url = page.removesuffix("index.html")
-        if page == "index.html":
+        url = page_url(page)
+        if url == INDEX_URL:
             origins[page] = PageOrigin("layouts/index.html", "the index page")
         elif page == NOT_FOUND_PATH:
             origins[page] = PageOrigin("layouts/404.html", "the page for missing addresses")
@@ -49,7 +58,7 @@ def page_origins(checked: Checked, pages: list[str]) -> dict[str, PageOrigin]:
             origins[page] = PageOrigin("layouts/search.html", "the search page")
         elif url in by_url:
             origins[page] = PageOrigin("layouts/case-study.html", by_url[url].source)
-        elif any(url.startswith(folder) for folder in facet_folders):
+        elif is_facet_url(url):
             origins[page] = PageOrigin("layouts/facet.html", f"the page {url}")
     return origins
 
@@ -62,16 +71,16 @@ def _html_pages(staging: Staging) -> list[str]:
 def sitemap_entries(checked: Checked, pages: list[str]) -> list[SitemapEntry]:
     """Every page a reader may land on (not the 404 page), with its last change."""
     site = checked.site
-    lastmod: dict[str, date | None] = {cs.url: changed(cs) for cs in site.case_studies}
+    lastmod: dict[str, date | None] = {case_study_url(cs): changed(cs) for cs in site.case_studies}
     facets = site_facets(site)
     for facet in facets.all():
         lastmod[facet.url] = latest(facet.case_studies)
     newest = latest(site.case_studies)
     entries = []
     for page in pages:
-        if page == NOT_FOUND_PATH or not page.endswith("index.html"):
+        if not is_page_file(page):
             continue
-        url = page.removesuffix("index.html")
+        url = page_url(page)
         entries.append(SitemapEntry(url, lastmod.get(url, newest)))
     return entries
 
@@ -85,11 +94,11 @@ def write_data_files(checked: Checked, staging: Staging) -> None:
     folder = staging.path
 
     def pdf_url(cs: CaseStudy) -> str:
-        return config.base_url + pdf_path(cs) if (folder / pdf_path(cs)).is_file() else ""
+        return config.base_url + brief_path(cs) if (folder / brief_path(cs)).is_file() else ""
 
     table = exports.rows(site, pdf_url)
-    staging.write_text(exports.JSON_PATH, exports.to_json(site, table))
-    staging.write_text(exports.CSV_PATH, exports.to_csv(table))
+    staging.write_text(JSON_PATH, exports.to_json(site, table))
+    staging.write_text(CSV_PATH, exports.to_csv(table))
     staging.write_bytes(FEED_PATH, atom_feed(site))
     staging.write_text(ROBOTS_PATH, robots_txt(config.base_url))
 
@@ -107,7 +116,7 @@ def finish_site(
     staging.write_bytes(SITEMAP_PATH, sitemap(config.base_url, sitemap_entries(checked, pages)))
 
     # Without PDFs in this build (a preview renders them on demand), their links stand.
-    on_demand = frozenset() if pdf else frozenset(pdf_path(cs) for cs in site.case_studies)
+    on_demand = frozenset() if pdf else frozenset(brief_path(cs) for cs in site.case_studies)
     origins = page_origins(checked, pages)
     problems = check_links(folder, config.base_url, origins, on_demand, root, staging.scans, pages)
     if problems:

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from casesite.diagnostics import Diagnostic, Location, error
 from casesite.publish import PageScan
+from casesite.routes import in_search_index, page_file
 
 # Attributes that make the browser fetch or navigate to an address.
 LINK_ATTRS: Mapping[str, tuple[str, ...]] = {
@@ -33,7 +34,6 @@ LINK_ATTRS: Mapping[str, tuple[str, ...]] = {
 }
 # Meta tags whose content is an address on this site.
 META_URLS = frozenset({"og:url", "og:image", "twitter:image", "citation_pdf_url"})
-SKIPPED_FOLDERS = ("pagefind/",)
 
 
 @dataclass(frozen=True)
@@ -175,7 +175,7 @@ def _pages(
         names = (p.relative_to(folder).as_posix() for p in folder.rglob("*.html") if p.is_file())
     pages: dict[str, PageScan] = {}
     for rel in sorted(names):
-        if rel.startswith(SKIPPED_FOLDERS):
+        if in_search_index(rel):
             continue
         found = scans.get(rel)
         pages[rel] = (
@@ -234,9 +234,9 @@ def _resolve(
     """The output file a site path names ("" and "x/" are folders with an index.html)."""
     if path in on_demand:
         return path
-    candidates = [path + "index.html"] if path == "" or path.endswith("/") else [path]
+    candidates = [page_file(path)] if path == "" or path.endswith("/") else [path]
     if path and not path.endswith("/"):
-        candidates.append(path + "/index.html")
+        candidates.append(page_file(path + "/"))
     for candidate in candidates:
         if candidate in pages or (folder / candidate).is_file():
             return candidate

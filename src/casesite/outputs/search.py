@@ -31,9 +31,9 @@ from pathlib import Path
 from casesite.check.analysis import code_digest
 from casesite.diagnostics import Diagnostic, Location, error
 from casesite.publish import Staging
+from casesite.routes import SEARCH_INDEX, in_search_index
 
 SEARCH_LAYOUT = "layouts/search.html"
-OUTPUT_SUBDIR = "pagefind"
 TIMEOUT_SECONDS = 300
 # The most HTML (bytes of the pages Pagefind indexes) one Pagefind run is given; about
 # 1,900 case study pages of 17 KB, which Pagefind indexes within about 330 MB.
@@ -91,7 +91,7 @@ def _pages(folder: Path) -> list[tuple[str, int]]:
     found: list[tuple[str, int, bool]] = []
     for path in folder.rglob("*.html"):
         rel = path.relative_to(folder).as_posix()
-        if rel.startswith(OUTPUT_SUBDIR + "/") or not path.is_file():
+        if in_search_index(rel) or not path.is_file():
             continue
         data = path.read_bytes()
         found.append((rel, len(data), BODY_MARK in data))
@@ -153,7 +153,7 @@ def index_site(folder: Path, lang: str, bundle: Path | None = None) -> list[Diag
     """Run Pagefind over the built pages in `folder`, writing the search bundle to `bundle`
     (default: `folder`/pagefind); diagnostics when it cannot. Pages larger in all than
     part_bytes() are indexed in parts (see the module's docstring)."""
-    bundle = bundle or folder / OUTPUT_SUBDIR
+    bundle = bundle or folder / SEARCH_INDEX
     binary = find_pagefind()
     if binary is None or not binary.is_file():
         where = f" at {binary}" if binary else ""
@@ -200,7 +200,7 @@ def _inputs_key(staging: Staging, lang: str) -> str:
     except importlib.metadata.PackageNotFoundError:
         h.update(b"pagefind-bin missing")
     for rel, found in sorted(staging.written.items()):
-        if rel.endswith(".html") and not rel.startswith(OUTPUT_SUBDIR + "/"):
+        if rel.endswith(".html") and not in_search_index(rel):
             h.update(f"{rel}\0{found}\n".encode())
     return h.hexdigest()
 
@@ -234,13 +234,13 @@ def index_into(staging: Staging, lang: str) -> list[Diagnostic]:
             return []
     bundle_files: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=staging.path.parent) as scratch:
-        bundle = Path(scratch) / OUTPUT_SUBDIR
+        bundle = Path(scratch) / SEARCH_INDEX
         problems = index_site(staging.path, lang, bundle)
         if problems:
             return problems
         for path in sorted(bundle.rglob("*")):
             if path.is_file() and not path.is_symlink():
-                rel = f"{OUTPUT_SUBDIR}/{path.relative_to(bundle).as_posix()}"
+                rel = f"{SEARCH_INDEX}/{path.relative_to(bundle).as_posix()}"
                 staging.write_bytes(rel, path.read_bytes())
                 bundle_files[rel] = staging.written[rel]
     if record is not None:

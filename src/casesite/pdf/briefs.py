@@ -38,12 +38,12 @@ from casesite.render.environment import Layouts
 from casesite.render.i18n import Translator
 from casesite.render.quotation import quote_html
 from casesite.render.views import case_study_view, site_view, theme_css
+from casesite.routes import THEME_CSS, case_study_url
 
 VARIANT = "pdf/ua-1"
 BRIEF_LAYOUT = "brief.html"
 COLLECTION_LAYOUT = "briefs.html"
 BRIEF_CSS = "assets/brief.css"
-THEME_CSS = "assets/theme.css"
 CACHE_FORMAT = "casesite-brief-1"
 FONT_CACHE = ".casesite-cache/fonts"  # WOFF2 fonts decompressed once, by content hash
 
@@ -75,14 +75,14 @@ def engine_key(style_read: Mapping[str, str]) -> str:
 def _web_links(checked: Checked, cs: CaseStudy) -> dict[int, str | None]:
     """Links as a downloaded PDF needs them: web addresses; images as addresses in the
     virtual site, where the fetcher reads them from assets/ (in a brief or the collection)."""
-    page = checked.site.config.base_url + cs.url
+    page = checked.site.config.base_url + case_study_url(cs)
     images = {link.index for link in checked.bodies[cs.source].links if link.is_image}
     out: dict[int, str | None] = {}
     for index, url in checked.links[cs.source].items():
         if url is None or urlsplit(url).scheme:
             out[index] = url
         elif index in images:
-            out[index] = urljoin(SITE_ROOT_URL + cs.url, url)
+            out[index] = urljoin(SITE_ROOT_URL + case_study_url(cs), url)
         else:
             out[index] = urljoin(page, url)
     return out
@@ -103,7 +103,7 @@ def brief_values(checked: Checked, cs: CaseStudy, root: str) -> dict[str, Any]:
         "cs": view,
         "body_html": Markup(body),
         "anchor": f"brief-{cs.slug}",
-        "web_url": site.config.base_url + cs.url,
+        "web_url": site.config.base_url + case_study_url(cs),
         "root": root,
     }
 
@@ -113,7 +113,7 @@ def brief_html(layouts: Layouts, checked: Checked, cs: CaseStudy) -> str:
     context = {
         "i18n": Translator(cs.lang),
         "site": site_view(checked.site.config),
-        **brief_values(checked, cs, relative_url(cs.url, "")),
+        **brief_values(checked, cs, relative_url(case_study_url(cs), "")),
     }
     return layouts.render(BRIEF_LAYOUT, context, f"the PDF brief of {cs.source}")
 

@@ -39,8 +39,8 @@ from casesite.render.environment import Layouts
 from casesite.render.i18n import Translator
 from casesite.render.totals import totals, totals_view
 from casesite.render.views import case_study_view, site_view
+from casesite.routes import case_study_url
 
-COLLECTION_PATH = "case-studies.pdf"
 COLLECTION_FORMAT = "casesite-collection-2"  # with pdf_merge.PART_FORMAT
 TOC_PER_PAGE = 15  # contents entries on a page, for the first guess at the front's length
 
@@ -87,7 +87,7 @@ def front_html(layouts: Layouts, checked: Checked, first_pages: Sequence[int]) -
     entries = [
         {
             "cs": case_study_view(cs, site.programmes[cs.programme], Markup("")),
-            "web_url": site.config.base_url + cs.url,
+            "web_url": site.config.base_url + case_study_url(cs),
             "page": page,
         }
         for cs, page in zip(studies, first_pages, strict=True)

@@ -7,6 +7,7 @@ from casesite.core import BriefLink
 from casesite.model import CaseStudy
 from casesite.publish import Staging
 from casesite.render.i18n import Translator
+from casesite.routes import brief_link
 
 
 class BriefsOnRequest:
@@ -15,7 +16,7 @@ class BriefsOnRequest:
 
     def link(self, cs: CaseStudy) -> BriefLink:
         return BriefLink(
-            f"{cs.slug}.pdf", Translator(cs.lang).gettext("PDF brief, made when you open it")
+            brief_link(cs), Translator(cs.lang).gettext("PDF brief, made when you open it")
         )
 
     def write(self, staging: Staging) -> None:

@@ -27,7 +27,6 @@ from casesite.model import CaseStudy
 from casesite.parallel import fork_map, jobs_for
 from casesite.pdf.briefs import (
     COLLECTION_LAYOUT,
-    THEME_CSS,
     Engine,
     EngineSetup,
     Rendered,
@@ -42,7 +41,6 @@ from casesite.pdf.briefs import (
     style_id,
 )
 from casesite.pdf.collection import (
-    COLLECTION_PATH,
     Part,
     first_guess,
     front_html,
@@ -57,7 +55,7 @@ from casesite.pdf.stylesheet import stylesheet_refusals
 from casesite.publish import Staging
 from casesite.render.environment import Layouts, TemplateProblem, make_environment
 from casesite.render.i18n import Translator
-from casesite.render.reader import pdf_path
+from casesite.routes import COLLECTION_PATH, THEME_CSS, brief_link, brief_path, case_study_url
 
 COLLECTION_WHERE = "layouts/" + COLLECTION_LAYOUT
 FRONT_TRIES = 3  # renders of the front matter until its length is the one it assumes
@@ -107,7 +105,7 @@ class Briefs:
         )
         size = formatting.file_size(len(brief.data), cs.lang)
         text = t.gettext("PDF brief, %(pages)s, %(size)s", pages=pages, size=size)
-        return BriefLink(f"{cs.slug}.pdf", text)
+        return BriefLink(brief_link(cs), text)
 
     def write(self, staging: Staging) -> None:
         for source in sorted(self.files):
@@ -286,7 +284,10 @@ def _make_briefs(
     studies = {cs.source: cs for cs in checked.site.case_studies}
     try:
         key, style = _engine_key(setup, cache, digests)
-        wanted = [(cs.source, brief_html(layouts, checked, cs), cs.url) for cs in studies.values()]
+        wanted = [
+            (cs.source, brief_html(layouts, checked, cs), case_study_url(cs))
+            for cs in studies.values()
+        ]
     except TemplateProblem as problem:
         return None, [*problems, problem.diagnostic]
 
@@ -300,7 +301,7 @@ def _make_briefs(
         keys[source] = job.key
         hit = cache.get(job.key, digests)
         if hit is not None:
-            found[source] = BriefFile(pdf_path(studies[source]), hit.data, hit.pages)
+            found[source] = BriefFile(brief_path(studies[source]), hit.data, hit.pages)
             made_of[source] = hit.assets
         else:
             todo.append(job)
@@ -316,7 +317,7 @@ def _make_briefs(
         if part:
             cache.put_part(job.key, part)
             parts[job.source] = part
-        found[job.source] = BriefFile(pdf_path(studies[job.source]), result.data, result.pages)
+        found[job.source] = BriefFile(brief_path(studies[job.source]), result.data, result.pages)
         made_of[job.source] = result.read
     if any(d.is_error for d in problems):
         return None, list(dict.fromkeys(problems))  # a stylesheet's problem once, not per brief
@@ -437,7 +438,7 @@ class _Collection:
             front_part = self._part(front_key, front, b"", links=True)
             brief_parts = [
                 (
-                    web + cs.url,
+                    web + case_study_url(cs),
                     self._part(keys[cs.source], found[cs.source].data, parts.get(cs.source, b"")),
                 )
                 for cs in studies
@@ -445,7 +446,8 @@ class _Collection:
             return merge_parts(front_part, brief_parts, lang, producer(), identity.digest())
         except NotMergeable:
             pdfs = [
-                Part(web + cs.url, found[cs.source].data, found[cs.source].pages) for cs in studies
+                Part(web + case_study_url(cs), found[cs.source].data, found[cs.source].pages)
+                for cs in studies
             ]
             return merge(front, pdfs, lang)
 
@@ -502,7 +504,7 @@ def _render_one(checked: Checked, root: Path, cs: CaseStudy) -> bytes:
     hit = cache.get(key, digests)
     if hit is not None:
         return hit.data
-    result = engine_for(setup).render(html, cs.url)
+    result = engine_for(setup).render(html, case_study_url(cs))
     if result.problems:
         raise BriefFailed(_located(cs.source, result.problems, root))
     cache.put(key, result.data, result.pages, result.read)

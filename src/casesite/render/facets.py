@@ -16,19 +16,10 @@ from types import MappingProxyType
 
 from casesite import formatting
 from casesite.model import CaseStudy, Programme
+from casesite.routes import facet_url
 from casesite.validate.site import Site
 
 KINDS: tuple[str, ...] = ("country", "network", "programme", "year", "theme")
-# Where each kind's pages live, relative to the site root.
-FOLDERS: Mapping[str, str] = MappingProxyType(
-    {
-        "country": "countries",
-        "network": "networks",
-        "programme": "programmes",
-        "year": "years",
-        "theme": "themes",
-    }
-)
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -43,7 +34,7 @@ class Facet:
     @property
     def url(self) -> str:
         """Site-relative address of the facet's page, without a leading slash."""
-        return f"{FOLDERS[self.kind]}/{self.key}/"
+        return facet_url(self.kind, self.key)
 
     @property
     def count(self) -> int:

@@ -15,6 +15,7 @@ from typing import Any
 from casesite import formatting
 from casesite.check.quotes import QuoteCheck
 from casesite.model import CaseStudy, Programme, last_changed
+from casesite.routes import case_study_url
 from casesite.validate.site import Site
 
 
@@ -40,7 +41,7 @@ def case_study_jsonld(
     """A schema.org Report: the network as Organization, the country as Country, the grant
     as MonetaryGrant, each approved quotation as Quotation spoken by a Person."""
     config = site.config
-    url = config.base_url + cs.url
+    url = config.base_url + case_study_url(cs)
     programme: Programme | None = site.programmes.get(cs.programme)
     country = {
         "@type": "Country",
@@ -138,7 +139,7 @@ def citation(cs: CaseStudy, site: Site, pdf_url: str = "") -> Citation:
         author=cs.developed_by,
         date=cs.published.strftime("%Y/%m/%d"),
         year=str(cs.published.year),
-        url=site.config.base_url + cs.url,
+        url=site.config.base_url + case_study_url(cs),
         site=site.config.name,
         lang=cs.lang,
         pdf_url=pdf_url,

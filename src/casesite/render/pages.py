@@ -24,6 +24,7 @@ from casesite.render.i18n import Translator
 from casesite.render.quotation import quote_html
 from casesite.render.reader import Reader
 from casesite.render.views import PageView, case_study_view, site_view, theme_css
+from casesite.routes import INDEX_URL, THEME_CSS, case_study_url, page_file
 
 PAGES_FILE = "pages.pickle"  # in the build cache
 Written = tuple[tuple[str, str, PageScan | None], str | None]  # staging.done(), page key
@@ -64,9 +65,9 @@ def write_site(
         draw = partial(_draw_quote, checks, cs)
         body = render_body(checked.bodies[cs.source], checked.links[cs.source], draw)
         view = replace(by_source[cs.source], body_html=body)
-        page = PageView(cs.title, cs.summary, cs.lang, base + cs.url)
+        page = PageView(cs.title, cs.summary, cs.lang, base + case_study_url(cs))
         context = {
-            **common(cs.lang, cs.url),
+            **common(cs.lang, case_study_url(cs)),
             "page": page,
             "cs": view,
             "brief": briefs.link(cs) if briefs is not None else None,
@@ -84,7 +85,7 @@ def write_site(
 
     def write_page(url: str, made: tuple[str, dict[str, Any], str]) -> Written:
         template, context, subject = made
-        rel = f"{url}index.html"
+        rel = page_file(url)
         key = keys.key(rel, context) if page_cache.path else None
         if not page_cache.reuse(staging, key, rel):
             staging.write_text(rel, layouts.render(template, context, subject))
@@ -101,7 +102,7 @@ def write_site(
         with staging.background():
             for item in chunk:
                 if isinstance(item, CaseStudy):
-                    written.append(write_page(item.url, case_study_page(item)))
+                    written.append(write_page(case_study_url(item), case_study_page(item)))
                 else:
                     page = reader.facet_page(layouts, common, by_source, item)
                     written.append(write_page(item.url, page))
@@ -128,20 +129,20 @@ def write_site(
         html = layouts.render(
             "index.html",
             {
-                **common(lang, ""),
+                **common(lang, INDEX_URL),
                 "page": index_page,
                 "case_studies": views,
-                "card": reader.card(layouts, common, ""),
+                "card": reader.card(layouts, common, INDEX_URL),
                 **reader.index_extras(),
             },
             "the index page",
         )
-        staging.write_text("index.html", html)
+        staging.write_text(page_file(INDEX_URL), html)
         pages += 1
         pages += reader.write_pages(layouts, staging, common)
         for rel in sorted(site.assets):
             staging.copy_file(root / rel, rel)
-        staging.write_text("assets/theme.css", theme_css(site.config))
+        staging.write_text(THEME_CSS, theme_css(site.config))
         if meanwhile is not None:
             meanwhile()
 

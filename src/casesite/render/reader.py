@@ -25,10 +25,9 @@ from casesite.render.i18n import N_, Translator
 from casesite.render.jsonld import case_study_jsonld, citation
 from casesite.render.totals import TotalsView, totals, totals_view
 from casesite.render.views import CaseStudyView, PageView, programme_view
+from casesite.routes import NOT_FOUND_PATH, SEARCH_URL, brief_path, case_study_url, page_file
 from casesite.validate.site import Site
 
-SEARCH_URL = "search/"
-NOT_FOUND_PATH = "404.html"
 RASTER_IMAGES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif")
 
 # Each kind of facet: its name (a filter's label), its plural (a heading over the links),
@@ -102,11 +101,6 @@ def _link(f: Facet, lang: str) -> FacetLink:
     )
 
 
-def pdf_path(cs: CaseStudy) -> str:
-    """Where the PDF brief of a case study is published, by the design's contract."""
-    return f"{cs.url}{cs.slug}.pdf"
-
-
 class Reader:
     """Facets, totals and metadata of one build, computed once."""
 
@@ -159,7 +153,7 @@ class Reader:
         return card
 
     def pdf_url(self, cs: CaseStudy) -> str:
-        return self.site.config.base_url + pdf_path(cs) if self.pdf else ""
+        return self.site.config.base_url + brief_path(cs) if self.pdf else ""
 
     def case_study_extras(self, cs: CaseStudy) -> dict[str, Any]:
         of = self.facets.of(cs)
@@ -211,7 +205,7 @@ class Reader:
         (Pagefind's own filter index is not byte-reproducible, so the page filters itself.)"""
         return [
             {
-                "url": cs.url,
+                "url": case_study_url(cs),
                 "title": cs.title,
                 "summary": cs.summary,
                 "facets": {
@@ -291,7 +285,7 @@ class Reader:
             "search_entries": self.search_entries(),
         }
         staging.write_text(
-            f"{SEARCH_URL}index.html", layouts.render("search.html", context, "the search page")
+            page_file(SEARCH_URL), layouts.render("search.html", context, "the search page")
         )
         pages += 1
 

@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from casesite import formatting
 from casesite.model import CaseStudy, Partner, Programme
 from casesite.render.i18n import Translator
+from casesite.routes import case_study_url
 from casesite.validate.config import SiteConfig
 
 
@@ -116,7 +117,7 @@ def case_study_view(cs: CaseStudy, programme: Programme, body_html: Markup) -> C
     plain_amount = format(cs.grant.amount.normalize(), "f")
     return CaseStudyView(
         slug=cs.slug,
-        url=cs.url,
+        url=case_study_url(cs),
         title=cs.title,
         summary=cs.summary,
         lang=lang,

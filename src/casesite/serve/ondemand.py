@@ -10,24 +10,21 @@ as a build.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from pathlib import Path
 
 from casesite.core import Checked, Options
 from casesite.diagnostics import Diagnostic
 from casesite.gate import check
-from casesite.outputs.search import OUTPUT_SUBDIR, index_site
-from casesite.render.reader import pdf_path
+from casesite.outputs.search import index_site
+from casesite.routes import SEARCH_INDEX, brief_path, brief_slug
 
-PDF_URL_RE = re.compile(r"^/case-studies/([a-z0-9]+(?:-[a-z0-9]+)*)/\1\.pdf$")
-SEARCH_PREFIX = f"/{OUTPUT_SUBDIR}/"
+SEARCH_PREFIX = f"/{SEARCH_INDEX}/"
 
 
 def wants_pdf(url_path: str) -> str | None:
     """The slug when `url_path` is a case study's PDF brief, else None."""
-    found = PDF_URL_RE.match(url_path)
-    return found[1] if found else None
+    return brief_slug(url_path)
 
 
 def wants_search(url_path: str) -> bool:
@@ -55,7 +52,7 @@ def make_pdf(options: Options, out: Path, slug: str) -> list[Diagnostic]:
         data = render_one_brief(checked, options.root, cs)
     except BriefFailed as failed:
         return failed.diagnostics
-    target = out / pdf_path(cs)
+    target = out / brief_path(cs)
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
     temporary.write_bytes(data)
@@ -65,7 +62,7 @@ def make_pdf(options: Options, out: Path, slug: str) -> list[Diagnostic]:
 
 def make_search_index(options: Options, out: Path) -> list[Diagnostic]:
     """Index the served pages for search, once per build; the errors if it cannot."""
-    if (out / OUTPUT_SUBDIR / "pagefind.js").is_file():
+    if (out / SEARCH_INDEX / "pagefind.js").is_file():
         return []
     checked, problems = _checked(options)
     if checked is None:

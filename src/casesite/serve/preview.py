@@ -21,6 +21,7 @@ from pathlib import Path
 from casesite.build import build
 from casesite.core import Options
 from casesite.diagnostics import Diagnostic, Location, error
+from casesite.routes import slug_of_url
 from casesite.serve import ondemand
 from casesite.serve.overlay import headline, inject, overlay_html
 from casesite.serve.watch import Debouncer, changed_paths, emptied, snapshot, styles_only
@@ -174,12 +175,8 @@ class Preview:
 
     def errors_for(self, url_path: str) -> list[Diagnostic]:
         """The current errors, those of the case study at `url_path` first."""
-        parts = url_path.strip("/").split("/")
-        own = (
-            f"content/case-studies/{parts[1]}.md"
-            if parts[:1] == ["case-studies"] and len(parts) > 1
-            else ""
-        )
+        slug = slug_of_url(url_path)
+        own = f"content/case-studies/{slug}.md" if slug is not None else ""
         return sorted(self.latest.errors, key=lambda d: d.location.path != own)
 
     def decorate(self, page: bytes, url_path: str) -> bytes:

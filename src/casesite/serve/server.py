@@ -31,6 +31,7 @@ from tornado import httpserver, netutil, web
 
 from casesite.core import Options
 from casesite.diagnostics import Diagnostic
+from casesite.routes import INDEX_FILE
 from casesite.serve.overlay import inject, page_html
 from casesite.serve.preview import RELOAD_SCRIPT, Preview
 
@@ -65,7 +66,7 @@ def resolve(base: Path, raw_path: str) -> tuple[Path | None, bool]:
     if target.is_dir() and not target.is_symlink():
         if not folder_url:
             return None, True
-        target = target / "index.html"
+        target = target / INDEX_FILE
     if not target.is_file() or target.is_symlink():
         return None, False
     if not target.resolve().is_relative_to(base.resolve()):

@@ -8,6 +8,7 @@ from types import MappingProxyType
 
 from casesite.diagnostics import Diagnostic, error
 from casesite.model import CaseStudy, Programme
+from casesite.routes import case_study_url
 from casesite.validate.config import SiteConfig
 
 
@@ -44,7 +45,7 @@ def assemble(
                     cs.location,
                     "slug-collision",
                     f"this case study and {first.source} would both be published at "
-                    f"case-studies/{cs.slug}/",
+                    f"{case_study_url(cs)}",
                     "give one of them another file name or a different 'slug:'",
                 )
             )
