@@ -15,12 +15,17 @@ import html
 import json
 import re
 import shutil
+from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from babel import Locale
+from babel.dates import format_date, format_interval
 from babel.messages.pofile import read_po
+from babel.numbers import format_currency
 from pypdf import PdfReader
 
 from casesite.cli import main
@@ -160,8 +165,21 @@ def same_as_english(lang: str) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def english(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build(tmp_path_factory.mktemp("en"), "en")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """The mini-site built in a language (once per language and test run)."""
+    sites: dict[str, Path] = {}
+
+    def get(lang: str) -> Path:
+        if lang not in sites:
+            sites[lang] = build(tmp_path_factory.mktemp(lang), lang)
+        return sites[lang]
+
+    return get
+
+
+@pytest.fixture(scope="module")
+def english(built: Callable[[str], Path]) -> Path:
+    return built("en")
 
 
 def english_left(site: Path, english: Path, lang: str) -> dict[str, set[str]]:
@@ -207,9 +225,9 @@ def english_left(site: Path, english: Path, lang: str) -> dict[str, set[str]]:
 
 @pytest.mark.parametrize("lang", ["hu", "cs", "sk"])
 def test_no_english_interface_string_on_pages_or_briefs(
-    tmp_path: Path, english: Path, lang: str
+    built: Callable[[str], Path], english: Path, lang: str
 ) -> None:
-    site = build(tmp_path, lang)
+    site = built(lang)
     assert 'lang="' + lang + '"' in (site / "index.html").read_text(encoding="utf-8")
     assert english_left(site, english, lang) == {}
 
@@ -227,10 +245,10 @@ PLURALS = [
     ("hu", "1", "1\u00a0óra"),
     ("hu", "5", "5\u00a0óra"),
     ("hu", "36.5", "36,5\u00a0óra"),
-    ("en", "1", "1 hour"),
-    ("en", "5", "5 hours"),
-    ("en", "1.5", "1.5 hours"),
-    ("en-GB", "2", "2 hours"),
+    ("en", "1", "1\u00a0hour"),
+    ("en", "5", "5\u00a0hours"),
+    ("en", "1.5", "1.5\u00a0hours"),
+    ("en-GB", "2", "2\u00a0hours"),
 ]
 
 
@@ -251,3 +269,41 @@ def test_the_search_script_gets_every_plural_category_of_the_language() -> None:
         "one": "Nalezena {n}\u00a0případová studie",
         "other": "Nalezeno {n}\u00a0případových studií",
     }
+
+
+def _babel_figures(lang: str) -> dict[str, str]:
+    """The draft's figures as babel writes them for the locale (CLDR currency spacing aside:
+    a no-break space between a symbol of letters and the digits), spaces no-break."""
+    loc = Locale.parse(lang)
+    pattern = loc.currency_formats["standard"].pattern.replace("0.00", "0")
+    money = format_currency(Decimal(450000), "CZK", pattern, locale=loc, currency_digits=False)
+    if money.startswith("CZK"):
+        money = money.replace("CZK", "CZK\u00a0")
+    start, end = date(2022, 9, 1), date(2023, 2, 1)
+    return {
+        "grant": money,
+        "published": format_date(date(2023, 5, 2), "long", locale=loc),
+        "period": str(format_interval(start, end, "yMMMM", locale=loc)),
+    }
+
+
+@pytest.mark.parametrize("lang", ["en", "cs", "sk", "hu"])
+def test_money_and_dates_on_pages_and_briefs_are_babels(
+    built: Callable[[str], Path], lang: str
+) -> None:
+    """On the page and in the brief, each figure is babel's, whole on one line of the PDF."""
+    site = built(lang)
+    page = (site / "case-studies" / "draft" / "index.html").read_text(encoding="utf-8")
+    lines = [" ".join(line.replace("\u00a0", " ").split()) for line in pdf_text(site)]
+    for kind, figure in _babel_figures(lang).items():
+        on_page = figure.replace(" ", "\u00a0")
+        assert f">{on_page}<" in page, (kind, on_page)
+        parts = figure.replace("\u00a0", " ").split("\u2009–\u2009")  # a range may break
+        for part in parts:
+            assert any(part in line for line in lines), (kind, part)
+
+
+def pdf_text(site: Path) -> list[str]:
+    path = site / "case-studies" / "draft" / "draft.pdf"
+    text = "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+    return text.splitlines()

@@ -237,7 +237,7 @@ def test_build_links_every_brief_with_its_size_and_pages(
         html = (two_briefs.out / f"case-studies/{slug}/index.html").read_text()
         assert f'href="{slug}.pdf"' in html
         word = "page" if pages == 1 else "pages"
-        assert f"PDF brief, {pages} {word}, {kb} kB" in html
+        assert f"PDF brief, {pages}\u00a0{word}, {kb}\u00a0kB" in html  # figures: no-break spaces
     collection = PdfReader(two_briefs.out / "case-studies.pdf")
     text = _text(collection)
     assert "Contents" in text and "Second story" in text and "Police and associations" in text

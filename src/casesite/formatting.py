@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -89,19 +91,55 @@ def country_code_for_name(name: str) -> str | None:
     return str(found.alpha_2)
 
 
-def money(value: Money, lang: str) -> str:
+NO_BREAK = "\u00a0"
+_DIGIT = "#0"
+
+
+def unbreakable(text: str) -> str:
+    """A figure kept whole on a line: its spaces made no-break spaces. (Thin spaces, U+2009,
+    such as those around the dash of a range of dates, stay: a range may break there.)"""
+    return text.replace(" ", NO_BREAK)
+
+
+def _joins(symbol_end: str) -> bool:
+    """CLDR's currencySpacing: a no-break space goes between the symbol and a digit unless
+    the symbol's character next to the number is a symbol or a space ([[:^S:]&[:^Z:]])."""
+    return unicodedata.category(symbol_end)[0] not in "SZ"
+
+
+def currency_pattern(lang: str, currency: str, whole: bool) -> str:
+    """The locale's standard currency pattern (symbol placement, separators), without the
+    fraction for a whole amount, with CLDR's currency spacing, which babel leaves out."""
     loc = locale(lang)
+    pattern = str(loc.currency_formats["standard"].pattern)
+    if whole:
+        pattern = re.sub(r"0\.0+", "0", pattern)
+    symbol = str(get_currency_symbol(currency, locale=loc))
+    out = []
+    for i, char in enumerate(pattern):
+        after = pattern[i + 1] if i + 1 < len(pattern) else ""
+        before = pattern[i - 1] if i else ""
+        if char == "¤" and before in _DIGIT and before and _joins(symbol[0]):
+            out.append(NO_BREAK)  # "450,000 CZK"
+        out.append(char)
+        if char == "¤" and after in _DIGIT and after and _joins(symbol[-1]):
+            out.append(NO_BREAK)  # "CZK 450,000"
+    return "".join(out)
+
+
+def money(value: Money, lang: str) -> str:
+    """An amount as the page's locale writes money: "€20,000", "CZK 450,000" (en),
+    "450 000 Kč" (cs), "20 000 EUR" (hu); never broken across lines."""
     whole = value.amount == value.amount.to_integral_value()
-    pattern = "¤#,##0" if whole else "¤#,##0.00"
-    if get_currency_symbol(value.currency, locale=loc) == value.currency:
-        pattern = pattern.replace("¤", "¤\u00a0")  # "CZK 450,000", not "CZK450,000"
-    return str(
-        format_currency(value.amount, value.currency, pattern, locale=loc, currency_digits=False)
+    pattern = currency_pattern(lang, value.currency, whole)
+    text = format_currency(
+        value.amount, value.currency, pattern, locale=locale(lang), currency_digits=False
     )
+    return unbreakable(str(text))
 
 
 def number(value: Decimal, lang: str) -> str:
-    return str(format_decimal(value, locale=locale(lang)))
+    return unbreakable(str(format_decimal(value, locale=locale(lang))))
 
 
 def plural_category(value: Decimal, lang: str) -> str:
@@ -109,13 +147,15 @@ def plural_category(value: Decimal, lang: str) -> str:
 
 
 def month(value: date, lang: str) -> str:
-    return str(format_skeleton("yMMMM", value, locale=locale(lang)))
+    return unbreakable(str(format_skeleton("yMMMM", value, locale=locale(lang))))
 
 
 def period(value: Period, lang: str) -> str:
+    """A month, or a range of months (babel.dates.format_interval): each month whole."""
     if value.end is None:
         return month(value.start, lang)
-    return str(format_interval(value.start, value.end, "yMMMM", locale=locale(lang)))
+    text = format_interval(value.start, value.end, "yMMMM", locale=locale(lang))
+    return unbreakable(str(text))
 
 
 def period_parts(value: Period, lang: str) -> tuple[str, str, str]:
@@ -157,13 +197,13 @@ def period_parts(value: Period, lang: str) -> tuple[str, str, str]:
 
 
 def long_date(value: date, lang: str) -> str:
-    return str(format_date(value, "long", locale=locale(lang)))
+    return unbreakable(str(format_date(value, "long", locale=locale(lang))))
 
 
 def file_size(size: int, lang: str) -> str:
     """A download's size as people read it: '180 kB', '1.2 MB' (decimal units, CLDR names)."""
     if size < 999_500:
         kb = Decimal(max(1, round(size / 1000)))
-        return str(format_unit(kb, "digital-kilobyte", "short", locale=locale(lang)))
+        return unbreakable(str(format_unit(kb, "digital-kilobyte", "short", locale=locale(lang))))
     mb = (Decimal(size) / Decimal(1_000_000)).quantize(Decimal("0.1"))
-    return str(format_unit(mb, "digital-megabyte", "short", locale=locale(lang)))
+    return unbreakable(str(format_unit(mb, "digital-megabyte", "short", locale=locale(lang))))

@@ -1,0 +1,106 @@
+"""A figure never wraps inside itself: money, hours, dates and counts stay whole on a line
+at 320, 390 and 1280 px, on English, Czech, Slovak and Hungarian pages.
+
+The sample site is built in each language (its site.yml's lang changed) and served; Debian's
+Chromium, driven by tests/browser/figures.mjs, reports every run of text that holds a digit
+and no breakable space ("CZK 450,000", "450 000 Kč", "2023. szeptember 18.") and lies on
+more than one line. Skips like tests/test_browser.py without Chromium, Node or node_modules
+(fails under CI).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from casesite.cli import main
+from tests.conftest import REPO
+from tests.test_browser import _chromium, _QuietHandler, _require_browser
+
+SCRIPT = REPO / "tests/browser/figures.mjs"
+LANGUAGES = ("en-GB", "cs", "sk", "hu")
+WIDTHS = (320, 390, 1280)
+PAGES = {
+    "index": "",
+    "czech": "case-studies/czech-rural-food-banks/",  # CZK 450,000; a range of months
+    "hungary": "case-studies/hungary-police-cooperation/",
+    "slovak": "case-studies/slovak-youth-councils/",  # 36.5 hours; updated
+    "portugal": "case-studies/portugal-river-keepers/",
+    "programme": "programmes/stronger-roots/",  # the totals
+}
+
+
+def _build(folder: Path, lang: str) -> Path:
+    root = folder / lang
+    for name in ("content", "layouts", "assets"):
+        shutil.copytree(REPO / name, root / name)
+    site_yml = root / "content" / "site.yml"
+    lines = site_yml.read_text(encoding="utf-8").splitlines()
+    site_yml.write_text(
+        "\n".join(f"lang: {lang}" if line.startswith("lang:") else line for line in lines) + "\n",
+        encoding="utf-8",
+    )
+    assert main(["build", "--no-pdf", "--no-search", "--root", str(root)]) == 0
+    return root / "_site"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The sample in each language, side by side under one address: ADDRESS/<lang>/."""
+    _require_browser()
+    folder = tmp_path_factory.mktemp("figures")
+    mount = folder / "mount"
+    mount.mkdir()
+    for lang in LANGUAGES:
+        (mount / lang).symlink_to(_build(folder, lang), target_is_directory=True)
+    handler = functools.partial(_QuietHandler, directory=str(mount))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def wrapped(served: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    config = {
+        "chromium": _chromium(),
+        "root": served,
+        "widths": list(WIDTHS),
+        "pages": {
+            f"{lang} {name}": f"{lang}/{path}" for lang in LANGUAGES for name, path in PAGES.items()
+        },
+    }
+    path = tmp_path_factory.mktemp("figures-config") / "config.json"
+    path.write_text(json.dumps(config))
+    proc = subprocess.run(
+        ["node", str(SCRIPT), str(path)], cwd=REPO, capture_output=True, text=True, timeout=600
+    )
+    assert proc.returncode == 0, f"figures.mjs failed:\n{proc.stderr}"
+    found: dict[str, Any] = json.loads(proc.stdout)
+    return found
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_figure_wraps_inside_itself(wrapped: dict[str, Any], lang: str) -> None:
+    seen = {
+        f"{name} at {width} px": figures
+        for name in PAGES
+        for width, figures in wrapped[f"{lang} {name}"].items()
+        if figures
+    }
+    assert len(wrapped) == len(LANGUAGES) * len(PAGES)
+    assert seen == {}
