@@ -151,22 +151,23 @@ def month(value: date, lang: str) -> str:
 
 
 def period(value: Period, lang: str) -> str:
-    """A month, or a range of months (babel.dates.format_interval): each month whole."""
+    """A month, or a range of months (babel.dates.format_interval): each month whole, the
+    range breakable only at its separator."""
     if value.end is None:
         return month(value.start, lang)
-    text = format_interval(value.start, value.end, "yMMMM", locale=locale(lang))
-    return unbreakable(str(text))
+    return "".join(period_parts(value, lang))
 
 
 def period_parts(value: Period, lang: str) -> tuple[str, str, str]:
     """period() in three pieces: the start's words, the separator, the end's words ("", ""
     for a single month), so that each end can carry its own machine-readable date (HTML's
-    <time datetime> takes one month, not a range). The pieces join into period()'s text."""
-    whole = period(value, lang)
+    <time datetime> takes one month, not a range). The pieces join into period()'s text:
+    each month whole (no-break spaces), the separator as CLDR writes it (breakable)."""
     if value.end is None:
-        return whole, "", ""
+        return month(value.start, lang), "", ""
     loc = locale(lang)
     start, end = value.start, value.end
+    whole = str(format_interval(start, end, "yMMMM", locale=loc))
     formats: dict[str, list[str]] = dict(loc.interval_formats.get("yMMMM") or {})
     differs = [
         f
@@ -187,13 +188,14 @@ def period_parts(value: Period, lang: str) -> tuple[str, str, str]:
             keep += 1
         separator = literal[keep:]
         if literal and head.endswith(literal) and head + tail == whole:
-            return head[: len(head) - len(separator)], separator, tail
+            return unbreakable(head[: len(head) - len(separator)]), separator, unbreakable(tail)
     fallback = str(loc.interval_formats.get(None, "{0}–{1}"))
     separator = fallback.partition("{0}")[2].partition("{1}")[0]
-    head, tail = month(start, lang), month(end, lang)
+    head = str(format_skeleton("yMMMM", start, locale=loc))
+    tail = str(format_skeleton("yMMMM", end, locale=loc))
     if head + separator + tail == whole:
-        return head, separator, tail
-    return whole, "", ""  # not seen in CLDR: the whole range, dated by its start
+        return unbreakable(head), separator, unbreakable(tail)
+    return unbreakable(whole), "", ""  # not seen in CLDR: the whole range, dated by its start
 
 
 def long_date(value: date, lang: str) -> str:
