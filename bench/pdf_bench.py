@@ -253,10 +253,10 @@ def main() -> None:
     # cores would give: the parent's own work (before, between and after the workers) in
     # full, the workers' shared between the two.
     for kind in ("stage", "briefs"):
-        one, two = f"{kind}-1", f"{kind}-2"
-        ideal = cpu[one] / (own[two] + (cpu[two] - own[two]) / 2)
+        single, two = f"{kind}-1", f"{kind}-2"
+        ideal = cpu[single] / (own[two] + (cpu[two] - own[two]) / 2)
         print(
-            f"{kind}, from CPU time: 1 worker {cpu[one]:.2f} s; 2 workers {own[two]:.2f} s in "
+            f"{kind}, from CPU time: 1 worker {cpu[single]:.2f} s; 2 workers {own[two]:.2f} s in "
             f"the parent and {cpu[two] - own[two]:.2f} s in the workers: about {ideal:.2f}x "
             "on two idle cores."
         )
