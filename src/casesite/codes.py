@@ -111,6 +111,7 @@ CODES: dict[str, Code] = _codes(
     ("layout-error", E, "a layout failed while making the named page"),
     ("layout-unsafe", E, "a layout reaches for Python's internals, which the sandbox refuses"),
     ("brief-font", E, "the PDF brief names a font no @font-face declares from assets/"),
+    ("svg-font", E, "an SVG under assets/ draws text in a font no @font-face declares"),
     ("broken-internal-link", E, "a layout links to a page or id the built site does not have"),
     ("pdf-brief", E, "the PDF brief of the named case study cannot be made"),
     ("pdf-slow-fonts", W, "libharfbuzz-subset0 is missing, so PDF briefs are slow"),

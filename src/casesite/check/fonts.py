@@ -195,9 +195,7 @@ class _Checker:
         self.problems.append(error(at, CODE, message, HINT.format(known=self.known)))
 
 
-def check_brief_fonts(sheets: Iterable[Sheet]) -> list[Diagnostic]:
-    """Every font the brief's style sheets, and the styles in its layouts, may draw with
-    must be declared from assets/ (WeasyPrint would otherwise embed a system font)."""
+def _find(sheets: Iterable[Sheet]) -> _Found:
     found = _Found()
     for sheet in sheets:
         if sheet.declarations_only:
@@ -207,6 +205,19 @@ def check_brief_fonts(sheets: Iterable[Sheet]) -> list[Diagnostic]:
             for rule in tinycss2.parse_stylesheet(sheet.text, True, True):
                 if isinstance(rule, tinycss2.ast.QualifiedRule | tinycss2.ast.AtRule):
                     _rule(sheet, rule, found)
+    return found
+
+
+def declared_families(sheets: Iterable[Sheet]) -> dict[str, str]:
+    """The families that the sheets' @font-face rules declare from assets/ (url() sources
+    only), casefolded: as written."""
+    return _find(sheets).declared
+
+
+def check_brief_fonts(sheets: Iterable[Sheet]) -> list[Diagnostic]:
+    """Every font the brief's style sheets, and the styles in its layouts, may draw with
+    must be declared from assets/ (WeasyPrint would otherwise embed a system font)."""
+    found = _find(sheets)
     checker = _Checker(found)
     for sheet, local in found.local:
         checker.report(

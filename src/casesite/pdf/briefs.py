@@ -27,10 +27,11 @@ from urllib.parse import urljoin, urlsplit
 
 from markupsafe import Markup
 
-from casesite.check.fonts import brief_sheets, check_brief_fonts
+from casesite.check.fonts import brief_sheets, check_brief_fonts, declared_families
 from casesite.check.links import relative_url
 from casesite.check.markdown import QuoteUse, render_body
 from casesite.check.quotes import QuoteCheck
+from casesite.check.svgfonts import check_svg_fonts
 from casesite.core import SITE_ROOT_URL, Checked
 from casesite.diagnostics import Diagnostic
 from casesite.model import CaseStudy
@@ -164,12 +165,19 @@ def _stamp(root: Path, assets: frozenset[str]) -> str:
 
 
 def font_problems(setup: EngineSetup) -> list[Diagnostic]:
-    """The brief's fonts, in its style sheets and layouts: none may come from this machine."""
+    """The brief's fonts, in its style sheets and layouts and in the text of the SVG
+    pictures under assets/ (logos): none may come from this machine."""
     sheets = [(THEME_CSS, setup.theme_css.decode("utf-8"))]
     if BRIEF_CSS in setup.assets:
         sheets.append((BRIEF_CSS, (setup.root / BRIEF_CSS).read_text("utf-8", "replace")))
     layouts = (BRIEF_LAYOUT, COLLECTION_LAYOUT)
-    return check_brief_fonts(brief_sheets(setup.root, setup.assets, sheets, layouts))
+    styles = brief_sheets(setup.root, setup.assets, sheets, layouts)
+    svgs = [
+        (rel, (setup.root / rel).read_bytes())
+        for rel in sorted(setup.assets)
+        if rel.lower().endswith(".svg")
+    ]
+    return [*check_brief_fonts(styles), *check_svg_fonts(svgs, declared_families(styles))]
 
 
 def engine_setup(checked: Checked, root: Path, font_cache: bool = True) -> EngineSetup:
