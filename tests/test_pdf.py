@@ -22,8 +22,9 @@ from pypdf.generic import DictionaryObject, IndirectObject
 
 from casesite.core import Options
 from casesite.gate import check
+from casesite.pdf.addresses import Refused, asset_rel
 from casesite.pdf.collection import Part, merge
-from casesite.pdf.fetcher import SITE_ROOT_URL, AssetFetcher, Refused, asset_rel
+from casesite.pdf.fetcher import SITE_ROOT_URL, AssetFetcher
 from casesite.pdf.stage import render_one_brief
 
 from .conftest import CASE_STUDY, REPO, MiniSite, tree_digest

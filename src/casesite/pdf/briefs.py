@@ -252,7 +252,7 @@ class Engine:
     def render(self, html: str, page_url: str) -> Rendered:
         import weasyprint
 
-        from casesite.pdf.fetcher import page_base_url
+        from casesite.pdf.addresses import page_base_url
 
         if self.style_problems:
             return Rendered(b"", 0, {}, self.style_problems)

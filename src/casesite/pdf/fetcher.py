@@ -19,14 +19,12 @@ from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from casesite.core import SITE_ROOT_URL
+from casesite.pdf.addresses import Refused, asset_rel
 
-_PREFIX = urlsplit(SITE_ROOT_URL).path
-ASSETS = "assets/"
 TYPES = {
     ".css": "text/css",
     ".svg": "image/svg+xml",
@@ -44,43 +42,6 @@ TYPES = {
 
 # WOFF2 fonts decompressed in this process, by the SHA-256 of their compressed bytes.
 _DECOMPRESSED: dict[str, bytes] = {}
-
-
-class Refused(ValueError):
-    """A URL the brief may not read."""
-
-
-def page_base_url(page_url: str) -> str:
-    """The base URL a page at `page_url` (site-relative, e.g. 'case-studies/x/') renders with."""
-    return SITE_ROOT_URL + page_url
-
-
-def asset_rel(url: str) -> str:
-    """The site-relative path ('assets/...') a URL names, or raise Refused saying why."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    if scheme != "file":
-        what = f"a '{scheme}:' address" if scheme else "an address without a scheme"
-        raise Refused(f"{what} ({_short(url)}); a brief may only use files under assets/")
-    path = unquote(parts.path)
-    if parts.netloc or not path.startswith(_PREFIX):
-        raise Refused(f"a file outside the site ({_short(path or url)})")
-    rel = path[len(_PREFIX) :]
-    pure = PurePosixPath(rel)
-    if (
-        not rel.startswith(ASSETS)
-        or rel.endswith("/")
-        or "\\" in rel
-        or "\0" in rel
-        or any(p in ("", ".", "..") or p.startswith(".") for p in rel.split("/"))
-        or pure.is_absolute()
-    ):
-        raise Refused(f"'{rel or '/'}', which is not a file under assets/")
-    return rel
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= 80 else text[:77] + "..."
 
 
 class AssetFetcher(URLFetcher):  # type: ignore[misc]

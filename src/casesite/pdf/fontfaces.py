@@ -13,7 +13,7 @@ from typing import Any
 
 from weasyprint.text.fonts import FontConfiguration
 
-from casesite.pdf.fetcher import Refused, asset_rel
+from casesite.pdf.addresses import Refused, asset_rel
 
 _WEIGHTS = {"normal": 400, "bold": 700}
 

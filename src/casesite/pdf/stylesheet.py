@@ -9,8 +9,8 @@ from urllib.parse import urljoin
 
 from casesite.core import SITE_ROOT_URL
 from casesite.diagnostics import Location
+from casesite.pdf.addresses import Refused, asset_rel
 from casesite.pdf.briefs import BRIEF_CSS
-from casesite.pdf.fetcher import Refused, asset_rel
 
 _COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 # url(x), url("x"), url('x'), and @import "x" (an @import url(x) is a url()).
