@@ -102,7 +102,7 @@ def measure_floor(site: Path) -> Clock:
         SITE_ROOT_URL,
         VARIANT,
         brief_html,
-        source_date_epoch,
+        dated_by_content,
     )
     from casesite.render.environment import Layouts, make_environment
     from casesite.render.views import theme_css
@@ -114,7 +114,7 @@ def measure_floor(site: Path) -> Clock:
         (case_study_url(cs), brief_html(layouts, checked, cs)) for cs in checked.site.case_studies
     ]
     theme = theme_css(checked.site.config).encode("utf-8")
-    with source_date_epoch(checked), Clock() as clock:
+    with dated_by_content(checked), Clock() as clock:
         import weasyprint
         from weasyprint.text.fonts import FontConfiguration
         from weasyprint.urls import URLFetcherResponse
@@ -150,7 +150,7 @@ def measure_stage(site: Path, jobs: int) -> Clock:
 def measure_briefs(site: Path, jobs: int) -> Clock:
     """The briefs alone, as the stage renders them (pool, WeasyPrint, PDFs read for the
     merge), without their HTML and the collection."""
-    from casesite.pdf.briefs import brief_html, engine_setup, source_date_epoch
+    from casesite.pdf.briefs import brief_html, dated_by_content, engine_setup
     from casesite.pdf.stage import Job, Progress, _render
     from casesite.render.environment import Layouts, make_environment
     from casesite.routes import case_study_url
@@ -162,7 +162,7 @@ def measure_briefs(site: Path, jobs: int) -> Clock:
         for cs in checked.site.case_studies
     ]
     setup = engine_setup(checked, site, font_cache=False)
-    with source_date_epoch(checked), Clock() as clock:
+    with dated_by_content(checked), Clock() as clock:
         out = _render(todo, setup, jobs, Progress(0, None))
     assert all(not rendered.problems for rendered, _ in out.values())
     return clock

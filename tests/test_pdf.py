@@ -23,7 +23,7 @@ from pypdf.generic import DictionaryObject, IndirectObject
 from casesite.core import Options
 from casesite.gate import check
 from casesite.pdf.addresses import Refused, asset_rel
-from casesite.pdf.collection import Part, merge
+from casesite.pdf.collection import CollectionBrief, merge
 from casesite.pdf.fetcher import SITE_ROOT_URL, AssetFetcher
 from casesite.pdf.stage import render_one_brief
 
@@ -365,7 +365,7 @@ def test_pypdfs_merge_the_fallback_gives_the_same_collection(
     by_title = {PdfReader(io.BytesIO(d)).metadata.title: d for d in briefs}  # type: ignore[union-attr]
     titles = [item.title for item in fast.outline if not isinstance(item, list)][1:]
     parts = [
-        Part(url, by_title[title], len(PdfReader(io.BytesIO(by_title[title])).pages))
+        CollectionBrief(url, by_title[title], len(PdfReader(io.BytesIO(by_title[title])).pages))
         for url, title in zip(links, titles, strict=True)
     ]
     slow = PdfReader(io.BytesIO(merge(front, parts, "en-US")))

@@ -3,7 +3,6 @@ check), the PDF briefs, the pages, the site's own files and checks, then the swa
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from functools import partial
@@ -13,14 +12,16 @@ from casesite.core import BriefsForPages, BuildResult, Options
 from casesite.diagnostics import Report
 from casesite.gate import check
 from casesite.outputs.finish import finish_site, write_data_files
-from casesite.publish import Staging, load_manifest, manifest, manifest_path, save_manifest
+from casesite.publish import (
+    Staging,
+    epoch_from_environment,
+    load_manifest,
+    manifest,
+    manifest_path,
+    save_manifest,
+)
 from casesite.render.environment import TemplateProblem
 from casesite.render.pages import write_site
-
-
-def source_date_epoch() -> int | None:
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return int(value) if value.isdigit() else None
 
 
 def build(options: Options) -> tuple[BuildResult | None, Report]:
@@ -52,7 +53,7 @@ def build(options: Options) -> tuple[BuildResult | None, Report]:
     keep = options.cache == "write" and not options.preview
     previous = load_manifest(outputs) if keep else {}
     cache = options.root / CACHE_DIR if keep else None
-    with Staging(options.out, source_date_epoch(), previous, cache) as staging:
+    with Staging(options.out, epoch_from_environment(), previous, cache) as staging:
         try:
             pages = write_site(
                 checked,

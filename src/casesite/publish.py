@@ -92,6 +92,13 @@ def _exchange(a: Path, b: Path) -> bool:
 PageScan = tuple[tuple[str, ...], tuple[tuple[str, str, str, int], ...]]
 
 
+def epoch_from_environment() -> int | None:
+    """SOURCE_DATE_EPOCH, when whoever runs the build sets it: the time every output file
+    is given, and the date of the PDF briefs instead of the content's."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return int(value) if value.isdigit() else None
+
+
 def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 

@@ -35,6 +35,7 @@ from casesite.check.svgfonts import check_svg_fonts
 from casesite.core import SITE_ROOT_URL, Checked
 from casesite.diagnostics import Diagnostic
 from casesite.model import CaseStudy
+from casesite.publish import epoch_from_environment
 from casesite.render.environment import Layouts
 from casesite.render.i18n import Translator
 from casesite.render.quotation import quote_html
@@ -331,9 +332,10 @@ def content_epoch(checked: Checked) -> int:
 
 
 @contextmanager
-def source_date_epoch(checked: Checked) -> Iterator[None]:
-    """SOURCE_DATE_EPOCH from the content while briefs are rendered, unless already set."""
-    if os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
+def dated_by_content(checked: Checked) -> Iterator[None]:
+    """While briefs are rendered, WeasyPrint dates them by the content (SOURCE_DATE_EPOCH
+    set to content_epoch), unless whoever runs the build set SOURCE_DATE_EPOCH."""
+    if epoch_from_environment() is not None:
         yield
         return
     os.environ["SOURCE_DATE_EPOCH"] = str(content_epoch(checked))

@@ -46,7 +46,7 @@ TOC_PER_PAGE = 15  # contents entries on a page, for the first guess at the fron
 
 
 @dataclass(frozen=True)
-class Part:
+class CollectionBrief:
     """One brief as it goes into the collection."""
 
     web_url: str  # the contents' link to it, turned into a link to its first page
@@ -124,7 +124,7 @@ def collection_key(engine_key: str, first_html: str, part_keys: Sequence[str]) -
     return h.hexdigest()
 
 
-def merge(front: bytes, parts: Sequence[Part], lang: str) -> bytes:
+def merge(front: bytes, parts: Sequence[CollectionBrief], lang: str) -> bytes:
     """The front matter, then every brief, with pypdf's merge (3 to 7 s for 100 briefs):
     the fallback when a brief cannot be read into a part (pdf_merge.NotMergeable)."""
     from pypdf import PdfReader, PdfWriter

@@ -31,17 +31,17 @@ from casesite.pdf.briefs import (
     EngineSetup,
     Rendered,
     brief_html,
+    dated_by_content,
     engine_for,
     engine_key,
     engine_setup,
     font_problems,
     fresh_engine,
     has_harfbuzz_subset,
-    source_date_epoch,
     style_id,
 )
 from casesite.pdf.collection import (
-    Part,
+    CollectionBrief,
     first_guess,
     front_html,
     merge,
@@ -49,8 +49,7 @@ from casesite.pdf.collection import (
     starts,
 )
 from casesite.pdf.collection import collection_key as make_collection_key
-from casesite.pdf.merge import NotMergeable, merge_parts, read_part
-from casesite.pdf.merge import Part as PdfPart
+from casesite.pdf.merge import NotMergeable, Part, merge_parts, read_part
 from casesite.pdf.stylesheet import stylesheet_refusals
 from casesite.publish import Staging
 from casesite.render.environment import Layouts, TemplateProblem, make_environment
@@ -257,7 +256,7 @@ def make_briefs(
     """Every brief and the collection, from the cache or rendered; None if any failed.
     `progress`: where to show progress and the summary; `prune`: drop unused cache entries;
     `cache`: "write", "read" or "off" (the build's --no-cache)."""
-    with source_date_epoch(checked):
+    with dated_by_content(checked):
         return _make_briefs(checked, root, jobs, progress, prune, cache)
 
 
@@ -446,16 +445,18 @@ class _Collection:
             return merge_parts(front_part, brief_parts, lang, producer(), identity.digest())
         except NotMergeable:
             pdfs = [
-                Part(web + case_study_url(cs), found[cs.source].data, found[cs.source].pages)
+                CollectionBrief(
+                    web + case_study_url(cs), found[cs.source].data, found[cs.source].pages
+                )
                 for cs in studies
             ]
             return merge(front, pdfs, lang)
 
-    def _part(self, key: str, data: bytes, known: bytes, links: bool = False) -> PdfPart:
+    def _part(self, key: str, data: bytes, known: bytes, links: bool = False) -> Part:
         stored = known or self.cache.get_part(key)
         if stored:
             try:
-                return PdfPart.from_bytes(stored)
+                return Part.from_bytes(stored)
             except (ValueError, KeyError, TypeError, IndexError):
                 pass
         part = read_part(data, links=links)
@@ -485,7 +486,7 @@ class BriefFailed(Exception):
 def render_one_brief(checked: Checked, root: Path, cs: CaseStudy) -> bytes:
     """The PDF brief of one checked case study, from the cache or rendered in this process
     (for `casesite serve`). Raises BriefFailed with located diagnostics."""
-    with source_date_epoch(checked):
+    with dated_by_content(checked):
         return _render_one(checked, root, cs)
 
 
