@@ -21,6 +21,7 @@ from casesite.publish import (
     save_manifest,
 )
 from casesite.render.environment import TemplateProblem
+from casesite.render.facets import site_facets
 from casesite.render.pages import write_site
 
 
@@ -53,10 +54,12 @@ def build(options: Options) -> tuple[BuildResult | None, Report]:
     keep = options.cache == "write" and not options.preview
     previous = load_manifest(outputs) if keep else {}
     cache = options.root / CACHE_DIR if keep else None
+    facets = site_facets(checked.site)  # for the pages and the sitemap
     with Staging(options.out, epoch_from_environment(), previous, cache) as staging:
         try:
             pages = write_site(
                 checked,
+                facets,
                 options.root,
                 staging,
                 briefs,
@@ -71,6 +74,7 @@ def build(options: Options) -> tuple[BuildResult | None, Report]:
         pdf_written = options.pdf and not options.preview
         finished = finish_site(
             checked,
+            facets,
             staging,
             pdf_written,
             search=options.search and not options.preview,

@@ -26,7 +26,7 @@ from casesite.outputs.feeds import (
 from casesite.outputs.linkcheck import PageOrigin, check_links
 from casesite.outputs.search import index_into
 from casesite.publish import Staging
-from casesite.render.facets import site_facets
+from casesite.render.facets import Facets
 from casesite.routes import (
     CSV_PATH,
     FEED_PATH,
@@ -68,11 +68,10 @@ def _html_pages(staging: Staging) -> list[str]:
     return sorted(rel for rel in staging.written if rel.endswith(".html"))
 
 
-def sitemap_entries(checked: Checked, pages: list[str]) -> list[SitemapEntry]:
+def sitemap_entries(checked: Checked, facets: Facets, pages: list[str]) -> list[SitemapEntry]:
     """Every page a reader may land on (not the 404 page), with its last change."""
     site = checked.site
     lastmod: dict[str, date | None] = {case_study_url(cs): changed(cs) for cs in site.case_studies}
-    facets = site_facets(site)
     for facet in facets.all():
         lastmod[facet.url] = latest(facet.case_studies)
     newest = latest(site.case_studies)
@@ -104,7 +103,12 @@ def write_data_files(checked: Checked, staging: Staging) -> None:
 
 
 def finish_site(
-    checked: Checked, staging: Staging, pdf: bool, search: bool = True, root: Path | None = None
+    checked: Checked,
+    facets: Facets,
+    staging: Staging,
+    pdf: bool,
+    search: bool = True,
+    root: Path | None = None,
 ) -> list[Diagnostic]:
     """The sitemap; then every internal link is checked (a broken one is reported at the
     line of its layout under `root`); then Pagefind indexes the pages, unless `search` is
@@ -113,7 +117,9 @@ def finish_site(
     config = site.config
     folder = staging.path
     pages = _html_pages(staging)
-    staging.write_bytes(SITEMAP_PATH, sitemap(config.base_url, sitemap_entries(checked, pages)))
+    staging.write_bytes(
+        SITEMAP_PATH, sitemap(config.base_url, sitemap_entries(checked, facets, pages))
+    )
 
     # Without PDFs in this build (a preview renders them on demand), their links stand.
     on_demand = frozenset() if pdf else frozenset(brief_path(cs) for cs in site.case_studies)

@@ -141,13 +141,7 @@ def build_facets(
     return Facets(MappingProxyType(groups), MappingProxyType(by_source))
 
 
-_last: tuple[Site, Facets] | None = None
-
-
 def site_facets(site: Site) -> Facets:
-    """The facets of a build's site, computed once: the pages, the sitemap and the search
-    page all ask for the same site object."""
-    global _last
-    if _last is None or _last[0] is not site:
-        _last = (site, build_facets(site.case_studies, site.programmes, site.config.lang))
-    return _last[1]
+    """The facets of a site, in its language. build.py computes them once a build and
+    passes them to the pages and the sitemap."""
+    return build_facets(site.case_studies, site.programmes, site.config.lang)

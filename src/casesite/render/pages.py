@@ -19,7 +19,7 @@ from casesite.model import CaseStudy
 from casesite.parallel import fork_map, jobs_for
 from casesite.publish import PageScan, Staging
 from casesite.render.environment import Layouts, make_environment
-from casesite.render.facets import Facet
+from casesite.render.facets import Facet, Facets
 from casesite.render.i18n import Translator
 from casesite.render.quotation import quote_html
 from casesite.render.reader import Reader
@@ -36,6 +36,7 @@ def _draw_quote(checks: Mapping[QuoteUse, QuoteCheck], cs: CaseStudy, use: Quote
 
 def write_site(
     checked: Checked,
+    facets: Facets,
     root: Path,
     staging: Staging,
     briefs: BriefsForPages | None = None,
@@ -43,7 +44,8 @@ def write_site(
     watch: bool = False,
     meanwhile: Callable[[], None] | None = None,
 ) -> int:
-    """Write every output file; returns the number of HTML pages. `briefs`: the PDF briefs,
+    """Write every output file; returns the number of HTML pages. `facets`: the site's,
+    computed once a build (render/facets.site_facets). `briefs`: the PDF briefs,
     already rendered (None for an HTML-only build: the pages then link to no PDF; in a
     preview, links to briefs made when they are opened). `watch`: the layouts may change
     between builds in this process (a preview server). `meanwhile()` runs while worker
@@ -52,7 +54,7 @@ def write_site(
     layouts = Layouts(make_environment(root, watch))
     site_v = site_view(site.config)
     base = site.config.base_url
-    reader = Reader(checked, pdf=briefs is not None)
+    reader = Reader(checked, facets, pdf=briefs is not None)
     if briefs is not None:
         briefs.write(staging)
     pages = 0
@@ -113,10 +115,10 @@ def write_site(
     # batch across processes, the facet pages with the most case studies first (a page of
     # hundreds of cards takes as long as dozens of case studies: last, it would keep one
     # worker busy while the other waits).
-    facets = reader.facet_list()
-    first: list[CaseStudy | Facet] = [*studies[:1], *facets[:1]]
+    facet_pages = reader.facet_list()
+    first: list[CaseStudy | Facet] = [*studies[:1], *facet_pages[:1]]
     rest: list[CaseStudy | Facet] = [
-        *sorted(facets[1:], key=lambda f: -f.count),
+        *sorted(facet_pages[1:], key=lambda f: -f.count),
         *studies[1:],
     ]
     done = write_pages(first)

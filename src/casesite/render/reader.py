@@ -20,7 +20,7 @@ from casesite.core import Checked
 from casesite.model import CaseStudy
 from casesite.publish import Staging
 from casesite.render.environment import Layouts
-from casesite.render.facets import KINDS, Facet, Facets, site_facets
+from casesite.render.facets import KINDS, Facet, Facets
 from casesite.render.i18n import N_, Translator
 from casesite.render.jsonld import case_study_jsonld, citation
 from casesite.render.totals import TotalsView, totals, totals_view
@@ -104,13 +104,13 @@ def _link(f: Facet, lang: str) -> FacetLink:
 class Reader:
     """Facets, totals and metadata of one build, computed once."""
 
-    def __init__(self, checked: Checked, pdf: bool = False) -> None:
+    def __init__(self, checked: Checked, facets: Facets, pdf: bool = False) -> None:
         self.checked = checked
         self.site: Site = checked.site
         self.lang = self.site.config.lang
         self.t = Translator(self.lang)
         self.pdf = pdf
-        self.facets: Facets = site_facets(self.site)
+        self.facets = facets
         # Each facet's link, made once (its count is formatted for the language).
         self.links = {
             (f.kind, f.key): _link(f, self.lang) for kind in KINDS for f in self.facets.groups[kind]
