@@ -23,22 +23,19 @@ from html.parser import HTMLParser
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 from markupsafe import Markup
 
 from casesite.check.fonts import brief_sheets, check_brief_fonts, declared_families
 from casesite.check.links import relative_url
-from casesite.check.markdown import QuoteUse, render_body
-from casesite.check.quotes import QuoteCheck
 from casesite.check.svgfonts import check_svg_fonts
 from casesite.core import SITE_ROOT_URL, Checked
 from casesite.diagnostics import Diagnostic
 from casesite.model import CaseStudy
 from casesite.publish import epoch_from_environment
+from casesite.render.body import body_html
 from casesite.render.environment import Layouts
 from casesite.render.i18n import Translator
-from casesite.render.quotation import quote_html
 from casesite.render.views import case_study_view, site_view, theme_css
 from casesite.routes import THEME_CSS, case_study_url
 
@@ -74,32 +71,10 @@ def engine_key(style_read: Mapping[str, str]) -> str:
 # -- HTML ----------------------------------------------------------------------------------
 
 
-def _web_links(checked: Checked, cs: CaseStudy) -> dict[int, str | None]:
-    """Links as a downloaded PDF needs them: web addresses; images as addresses in the
-    virtual site, where the fetcher reads them from assets/ (in a brief or the collection)."""
-    page = checked.site.config.base_url + case_study_url(cs)
-    images = {link.index for link in checked.bodies[cs.source].links if link.is_image}
-    out: dict[int, str | None] = {}
-    for index, url in checked.links[cs.source].items():
-        if url is None or urlsplit(url).scheme:
-            out[index] = url
-        elif index in images:
-            out[index] = urljoin(SITE_ROOT_URL + case_study_url(cs), url)
-        else:
-            out[index] = urljoin(page, url)
-    return out
-
-
 def brief_values(checked: Checked, cs: CaseStudy, root: str) -> dict[str, Any]:
     """What _brief-article.html needs for one case study; `root` leads to the site root."""
     site = checked.site
-    checks: dict[QuoteUse, QuoteCheck] = {q.use: q for q in checked.quotes[cs.source]}
-    t = Translator(cs.lang)
-
-    def draw(use: QuoteUse) -> str:
-        return quote_html(checks[use], cs.lang, preview=cs.draft, t=t)
-
-    body = render_body(checked.bodies[cs.source], _web_links(checked, cs), draw)
+    body = body_html(checked, cs, for_brief=True)
     view = case_study_view(cs, site.programmes[cs.programme], body)
     return {
         "cs": view,

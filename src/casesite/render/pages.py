@@ -2,36 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
 from casesite.check.links import relative_url
-from casesite.check.markdown import QuoteUse, render_body
-from casesite.check.quotes import QuoteCheck
 from casesite.core import BriefsForPages, Checked
 from casesite.incremental.pages import PageCache, PageKeys, base_key
 from casesite.model import CaseStudy
 from casesite.parallel import fork_map, jobs_for
 from casesite.publish import PageScan, Staging
+from casesite.render.body import body_html
 from casesite.render.environment import Layouts, make_environment
 from casesite.render.facets import Facet, Facets
 from casesite.render.i18n import Translator
-from casesite.render.quotation import quote_html
 from casesite.render.reader import Reader
 from casesite.render.views import PageView, case_study_view, site_view, theme_css
 from casesite.routes import INDEX_URL, THEME_CSS, case_study_url, page_file
 
 PAGES_FILE = "pages.pickle"  # in the build cache
 Written = tuple[tuple[str, str, PageScan | None], str | None]  # staging.done(), page key
-
-
-def _draw_quote(checks: Mapping[QuoteUse, QuoteCheck], cs: CaseStudy, use: QuoteUse) -> str:
-    return quote_html(checks[use], cs.lang, preview=cs.draft, t=Translator(cs.lang))
 
 
 def write_site(
@@ -63,9 +56,7 @@ def write_site(
         return {"i18n": Translator(lang), "site": site_v, "root": relative_url(url, "")}
 
     def case_study_page(cs: CaseStudy) -> tuple[str, dict[str, Any], str]:
-        checks = {q.use: q for q in checked.quotes[cs.source]}
-        draw = partial(_draw_quote, checks, cs)
-        body = render_body(checked.bodies[cs.source], checked.links[cs.source], draw)
+        body = body_html(checked, cs)
         view = replace(by_source[cs.source], body_html=body)
         page = PageView(cs.title, cs.summary, cs.lang, base + case_study_url(cs))
         context = {
