@@ -1,14 +1,14 @@
 """The reader's site around the case study pages: facet pages, totals, search page, 404.
 
 `Reader` gives the index and case study layouts their extra values (facet links, totals,
-metadata) and writes the pages of its own. write_site.py calls it; the layouts are
-facet.html, search.html, 404.html and the partials they include.
+metadata) and writes the pages of its own; the views they are made of are in views.py.
+render/pages.py (write_site) calls it; the layouts are facet.html, search.html, 404.html
+and the partials they include.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,7 +24,14 @@ from casesite.render.facets import KINDS, Facet, Facets
 from casesite.render.i18n import N_, Translator
 from casesite.render.jsonld import case_study_jsonld, citation
 from casesite.render.totals import TotalsView, totals, totals_view
-from casesite.render.views import CaseStudyView, PageView, programme_view
+from casesite.render.views import (
+    CaseStudyView,
+    FacetGroupView,
+    FacetPageView,
+    PageView,
+    facet_link,
+    programme_view,
+)
 from casesite.routes import NOT_FOUND_PATH, SEARCH_URL, brief_path, case_study_url, page_file
 from casesite.validate.site import Site
 
@@ -68,39 +75,6 @@ FACET_STRINGS: Mapping[str, tuple[str, str, str, str]] = {
 Common = Callable[[str, str], dict[str, Any]]  # (lang, page url) -> values every page gets
 
 
-@dataclass(frozen=True)
-class FacetLink:
-    kind: str
-    key: str
-    label: str
-    url: str  # site-relative
-    count: int
-    count_text: str  # the count, formatted for the site's language
-
-
-@dataclass(frozen=True)
-class FacetGroupView:
-    kind: str
-    name: str  # "Country": a filter's label, a facet page's kicker
-    title: str  # "Countries": a heading over the links
-    links: tuple[FacetLink, ...]
-
-
-@dataclass(frozen=True)
-class FacetPageView:
-    kind: str
-    kind_name: str
-    label: str
-    url: str
-    lead: str
-
-
-def _link(f: Facet, lang: str) -> FacetLink:
-    return FacetLink(
-        f.kind, f.key, f.label, f.url, f.count, formatting.number(Decimal(f.count), lang)
-    )
-
-
 class Reader:
     """Facets, totals and metadata of one build, computed once."""
 
@@ -113,7 +87,9 @@ class Reader:
         self.facets = facets
         # Each facet's link, made once (its count is formatted for the language).
         self.links = {
-            (f.kind, f.key): _link(f, self.lang) for kind in KINDS for f in self.facets.groups[kind]
+            (f.kind, f.key): facet_link(f, self.lang)
+            for kind in KINDS
+            for f in self.facets.groups[kind]
         }
         self.groups = tuple(
             FacetGroupView(

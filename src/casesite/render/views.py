@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 
 from casesite import formatting
 from casesite.model import CaseStudy, Partner, Programme
+from casesite.render.facets import Facet
 from casesite.render.i18n import Translator
 from casesite.routes import case_study_url
 from casesite.validate.config import SiteConfig
@@ -82,6 +83,40 @@ class PageView:
     description: str
     lang: str
     canonical: str
+
+
+@dataclass(frozen=True)
+class FacetLink:
+    kind: str
+    key: str
+    label: str
+    url: str  # site-relative
+    count: int
+    count_text: str  # the count, formatted for the site's language
+
+
+@dataclass(frozen=True)
+class FacetGroupView:
+    kind: str
+    name: str  # "Country": a filter's label, a facet page's kicker
+    title: str  # "Countries": a heading over the links
+    links: tuple[FacetLink, ...]
+
+
+@dataclass(frozen=True)
+class FacetPageView:
+    kind: str
+    kind_name: str
+    label: str
+    url: str
+    lead: str
+
+
+def facet_link(f: Facet, lang: str) -> FacetLink:
+    """A link to a facet's page, with its count of case studies."""
+    return FacetLink(
+        f.kind, f.key, f.label, f.url, f.count, formatting.number(Decimal(f.count), lang)
+    )
 
 
 def paragraphs_html(text: str) -> Markup:
