@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 
 from casesite.model import CaseStudy
@@ -40,6 +41,22 @@ FACET_FOLDERS: Mapping[str, str] = MappingProxyType(
 
 # A URL path (with its leading slash) that asks for a case study's PDF brief.
 PDF_URL_RE = re.compile(rf"^/{CASE_STUDIES}/([a-z0-9]+(?:-[a-z0-9]+)*)/\1\.pdf$")
+
+
+@dataclass(frozen=True)
+class LayoutRoutes:
+    """The site's own addresses as the layouts link them, each after `{{ root }}`:
+    `{{ root }}{{ routes.feed }}`."""
+
+    search: str = SEARCH_URL
+    feed: str = FEED_PATH
+    csv: str = CSV_PATH
+    json: str = JSON_PATH
+    theme: str = THEME_CSS
+    search_index: str = SEARCH_INDEX + "/"
+
+
+LAYOUT_ROUTES = LayoutRoutes()
 
 
 def page_file(url: str) -> str:

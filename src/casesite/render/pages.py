@@ -21,7 +21,7 @@ from casesite.render.facets import Facet, Facets
 from casesite.render.i18n import Translator
 from casesite.render.reader import Reader
 from casesite.render.views import PageView, case_study_view, site_view, theme_css
-from casesite.routes import INDEX_URL, THEME_CSS, case_study_url, page_file
+from casesite.routes import INDEX_URL, LAYOUT_ROUTES, THEME_CSS, case_study_url, page_file
 
 PAGES_FILE = "pages.pickle"  # in the build cache
 Written = tuple[tuple[str, str, PageScan | None], str | None]  # staging.done(), page key
@@ -53,7 +53,12 @@ def write_site(
     pages = 0
 
     def common(lang: str, url: str) -> dict[str, Any]:
-        return {"i18n": Translator(lang), "site": site_v, "root": relative_url(url, "")}
+        return {
+            "i18n": Translator(lang),
+            "site": site_v,
+            "root": relative_url(url, ""),
+            "routes": LAYOUT_ROUTES,
+        }
 
     def case_study_page(cs: CaseStudy) -> tuple[str, dict[str, Any], str]:
         body = body_html(checked, cs)
