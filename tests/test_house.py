@@ -1,8 +1,11 @@
 """The shape of the code, checked: imports only point down (tools/layers.py, which
-`make lint` runs), no module is over 400 lines."""
+`make lint` runs), no module is over 400 lines, each says what it owns in its first line
+and is listed in the README's "How it works" under its folder."""
 
 from __future__ import annotations
 
+import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -102,3 +105,29 @@ def test_no_module_is_over_400_lines() -> None:
     assert {m: n for m, n in long.items() if m not in KNOWN_LONG} == {}, (
         f"split these modules (lines): {long}"
     )
+
+
+def modules() -> set[str]:
+    """Every module of the package but the packages' own __init__.py, as 'folder/name.py'."""
+    return {
+        path.relative_to(SRC).as_posix() for path in SRC.rglob("*.py") if path.name != "__init__.py"
+    }
+
+
+def test_the_readme_lists_every_module_under_its_folder() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## How it works\n", 1)[1].split("\n## ", 1)[0]
+    listed: list[str] = []
+    folder = ""
+    for row in re.findall(r"^\| (`[^`]*`)? ?\| `([^`]+\.py)` \|", section, re.M):
+        folder = row[0].strip("`") if row[0] else folder
+        listed.append(row[1] if folder == "casesite/" else folder + row[1])
+    assert len(listed) == len(set(listed)), listed
+    assert sorted(modules() - set(listed)) == [], "add these to the README, 'How it works'"
+    assert sorted(set(listed) - modules()) == [], "the README lists modules that do not exist"
+
+
+def test_every_module_says_in_its_first_line_what_it_owns() -> None:
+    for path in sorted(SRC.rglob("*.py")):
+        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+        assert doc and doc.splitlines()[0].strip(), f"{path.relative_to(SRC)} has no docstring"

@@ -1,0 +1,1 @@
+"""authoring/: the author's tools outside the build: `casesite new` and `casesite quotes`."""

@@ -1,0 +1,1 @@
+"""incremental/: what a build keeps in .casesite-cache/ to skip work a change does not touch."""

@@ -1,0 +1,1 @@
+"""pdf/: the PDF briefs and their collection (the WeasyPrint boundary)."""

@@ -1,0 +1,1 @@
+"""render/: the HTML pages: the Jinja environment, views, facets, totals, i18n."""

@@ -1,0 +1,1 @@
+"""serve/: `casesite serve`, the live preview (the livereload boundary)."""

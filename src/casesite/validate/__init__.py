@@ -1,0 +1,1 @@
+"""validate/: front matter, settings, programmes and approvals to typed, frozen values."""
