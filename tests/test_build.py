@@ -143,7 +143,8 @@ def test_stale_pages_disappear(
     mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
 ) -> None:
     site = mini_site(
-        {"content/case-studies/second.md": CASE_STUDY.replace("test-quote", "test-quote")}
+        {"content/case-studies/second.md": CASE_STUDY.replace("test-quote", "test-quote")},
+        pdf=True,
     )
     assert site.run("build", capsys=capsys).code == 0
     assert (site.out / "case-studies/second/index.html").exists()

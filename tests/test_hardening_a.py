@@ -215,7 +215,7 @@ def test_a_page_layout_cannot_reach_python_internals(
 def test_the_brief_layout_cannot_reach_python_internals(
     mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    site = mini_site()
+    site = mini_site(pdf=True)
     layout = (site.root / "layouts/brief.html").read_text()
     layout = layout.replace("<body class", ESCAPES[0] + "\n<body class", 1)
     line = layout.splitlines().index(ESCAPES[0]) + 1
@@ -307,7 +307,7 @@ def test_brief_fonts_must_be_declared_from_assets(css: str, expected: list[str])
 def test_a_brief_using_a_system_font_is_not_built(
     mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    site = mini_site()
+    site = mini_site(pdf=True)
     css = (site.root / "assets/brief.css").read_text()
     old = '--sans: "Source Sans 3", "Source Sans 3 latin-ext";'
     assert old in css

@@ -78,7 +78,7 @@ def _files_with(folder: Path, words: str) -> list[str]:
 def test_withdrawn_approval_takes_the_words_out_of_the_next_build(
     mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    site = mini_site()
+    site = mini_site(pdf=True, search=True)
     words = "proactive and supportive attitude"
     first = site.run("build", capsys=capsys)
     assert first.code == 0, first.err

@@ -69,7 +69,11 @@ def _unchanged(out: str) -> int:
 def test_rebuild_after_a_change_equals_a_full_build(
     change: str, mini_site: Callable[..., MiniSite]
 ) -> None:
-    site = mini_site({"content/case-studies/second.md": SECOND.replace("hungary", "second")})
+    site = mini_site(
+        {"content/case-studies/second.md": SECOND.replace("hungary", "second")},
+        pdf=True,
+        search=True,
+    )
     _build(site)
     site.write(CHANGES[change](site))
     _build(site)
@@ -78,7 +82,7 @@ def test_rebuild_after_a_change_equals_a_full_build(
 
 
 def test_nothing_changed_writes_nothing(mini_site: Callable[..., MiniSite]) -> None:
-    site = mini_site()
+    site = mini_site(pdf=True, search=True)
     first = _build(site)
     assert _unchanged(first) == 0
     out = site.root / "_site"
@@ -161,7 +165,7 @@ def test_a_deleted_output_page_is_written_again(mini_site: Callable[..., MiniSit
 
 
 def test_a_damaged_cache_is_ignored(mini_site: Callable[..., MiniSite]) -> None:
-    site = mini_site()
+    site = mini_site(pdf=True, search=True)
     _build(site)
     cache = site.root / ".casesite-cache"
     for path in cache.rglob("*"):
@@ -180,7 +184,7 @@ def test_worker_processes_give_the_same_site(mini_site: Callable[..., MiniSite])
         )
         for i in range(12)
     }
-    site = mini_site(many)
+    site = mini_site(many, pdf=True, search=True)
     _build(site, "--jobs", "1", "--no-cache", "--out", "one")
     _build(site, "--jobs", "2", "--no-cache", "--out", "two")
     assert tree_digest(site.root / "one") == tree_digest(site.root / "two")
@@ -213,7 +217,7 @@ def test_a_cached_error_is_still_reported(mini_site: Callable[..., MiniSite]) ->
 def test_search_index_is_reused_only_while_no_page_changes(
     mini_site: Callable[..., MiniSite],
 ) -> None:
-    site = mini_site()
+    site = mini_site(search=True)
     _build(site, "--no-pdf")
     broken = {"CASESITE_PAGEFIND": "/bin/false"}  # an indexer that fails if it is run
     run = site.run_process("build", "--no-pdf", env=broken)

@@ -220,7 +220,8 @@ def two_briefs(mini_site: Callable[..., MiniSite]) -> MiniSite:
             "content/case-studies/second.md": SECOND
             + "\n![A map of the district](../../assets/images/map.svg)\n",
             "assets/images/map.svg": MAP_SVG.format("1f4e5a"),
-        }
+        },
+        pdf=True,
     )
 
 
@@ -384,7 +385,8 @@ def test_pypdfs_merge_the_fallback_gives_the_same_collection(
 def test_a_build_with_nothing_changed_starts_neither_weasyprint_nor_pypdf(
     two_briefs: MiniSite,
 ) -> None:
-    assert two_briefs.run_process("build", "--jobs", "1").code == 0
+    # The same build as the one below, which makes the search index too.
+    assert two_briefs.run_process("build", "--jobs", "1", search=True).code == 0
     script = (
         "import sys\nfrom casesite.cli import main\n"
         "try:\n    main(['build'])\nexcept SystemExit as e:\n    code = e.code\n"
@@ -400,7 +402,7 @@ def test_a_build_with_nothing_changed_starts_neither_weasyprint_nor_pypdf(
 def test_no_pdf_writes_no_pdf_and_links_none(
     mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    site = mini_site()
+    site = mini_site(pdf=True)
     run = site.run("build", "--no-pdf", capsys=capsys)
     assert run.code == 0, run.err
     assert not list(site.out.rglob("*.pdf"))
@@ -448,7 +450,7 @@ def test_a_brief_that_reads_outside_the_assets_fails_located(
     mini_site: Callable[..., MiniSite],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    site = mini_site()
+    site = mini_site(pdf=True)
     assert site.run("build", "--jobs", "1", capsys=capsys).code == 0
     before = tree_digest(site.out)
     for rel, addition in files.items():
@@ -466,7 +468,7 @@ def test_a_brief_that_reads_outside_the_assets_fails_located(
 def test_an_image_outside_the_assets_is_refused_before_rendering(
     mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    site = mini_site({CS: CASE_STUDY + "\n![Passwords](../../../../etc/passwd)\n"})
+    site = mini_site({CS: CASE_STUDY + "\n![Passwords](../../../../etc/passwd)\n"}, pdf=True)
     run = site.run("build", capsys=capsys)
     assert run.code == 1
     assert re.search(rf"{re.escape(CS)}:\d+:\d+: error: ", run.err)
@@ -476,7 +478,7 @@ def test_an_image_outside_the_assets_is_refused_before_rendering(
 def test_a_brief_layout_error_names_the_case_study(
     mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    site = mini_site({"layouts/brief.html": "{{ cs.no_such_value }}\n"})
+    site = mini_site({"layouts/brief.html": "{{ cs.no_such_value }}\n"}, pdf=True)
     run = site.run("build", capsys=capsys)
     assert run.code == 1
     assert "layouts/brief.html:1:1: error:" in run.err
@@ -486,7 +488,7 @@ def test_a_brief_layout_error_names_the_case_study(
 def test_an_asset_that_is_not_an_image_fails_the_brief(
     mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    site = mini_site({CS: CASE_STUDY + "\n![The licence](../../assets/fonts/OFL.txt)\n"})
+    site = mini_site({CS: CASE_STUDY + "\n![The licence](../../assets/fonts/OFL.txt)\n"}, pdf=True)
     run = site.run("build", "--jobs", "1", capsys=capsys)
     assert run.code == 1
     assert f"{CS}:1:1: error: the PDF brief cannot be made: the image 'assets/fonts/OFL.txt'" in (
@@ -498,7 +500,7 @@ def test_an_asset_that_is_not_an_image_fails_the_brief(
 def test_no_cache_renders_everything_and_leaves_the_cache_alone(
     mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    site = mini_site()
+    site = mini_site(pdf=True)
     for _ in range(2):
         run = site.run("build", "--no-cache", "--jobs", "1", capsys=capsys)
         assert run.code == 0, run.err

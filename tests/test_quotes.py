@@ -238,7 +238,9 @@ def test_records_never_reach_the_output(
     mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
 ) -> None:
     site = mini_site(
-        {REC: record("method: email", "method: email\nnote: private phone +36 1 555 0101")}
+        {REC: record("method: email", "method: email\nnote: private phone +36 1 555 0101")},
+        pdf=True,
+        search=True,
     )
     assert site.run("build", capsys=capsys).code == 0
     everything = b"".join(p.read_bytes() for p in site.out.rglob("*") if p.is_file())

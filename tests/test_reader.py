@@ -601,7 +601,7 @@ def test_a_missing_or_failing_indexer_fails_the_build(
     binary: str,
     words: str,
 ) -> None:
-    site = mini_site()
+    site = mini_site(search=True)
     assert site.run("build", "--no-pdf", capsys=capsys).code == 0
     before = tree_digest(site.out)
     monkeypatch.setenv("CASESITE_PAGEFIND", binary)
