@@ -1,4 +1,4 @@
-"""Mini-sites written inline in tests (txtar style), and ways to run casesite on them."""
+"""Mini-sites for tests, case files (txtar) that change them, and ways to run casesite on them."""
 
 from __future__ import annotations
 
@@ -85,22 +85,72 @@ BASE_FILES = {
 }
 
 
-def parse_txtar(text: str) -> dict[str, str]:
-    """'-- path --' headers, each followed by that file's content."""
-    files: dict[str, str] = {}
-    current: str | None = None
-    lines: list[str] = []
-    for line in text.splitlines(keepends=True):
-        stripped = line.strip()
-        if stripped.startswith("-- ") and stripped.endswith(" --"):
-            if current is not None:
-                files[current] = "".join(lines)
-            current, lines = stripped[3:-3].strip(), []
-        elif current is not None:
+CASES = Path(__file__).resolve().parent / "cases"
+STDERR = "stderr"  # the section of a case file that holds the expected diagnostics
+
+
+@dataclass(frozen=True)
+class Case:
+    """One case file (txtar): a comment, then '-- path --' sections.
+
+    The comment says what the case shows; in it, a line '$ casesite ARGS' gives the command
+    (default: casesite build) and a line 'rm PATH' removes a file of the base mini-site.
+    Each '-- path --' section is a file written over the base mini-site, byte for byte;
+    the section '-- stderr --' is the whole text casesite must write to stderr."""
+
+    name: str
+    args: tuple[str, ...]
+    remove: tuple[str, ...]
+    files: dict[str, bytes]
+    stderr: str
+
+    @classmethod
+    def read(cls, path: Path) -> Case:
+        sections = parse_txtar(path.read_bytes())
+        comment = sections.pop("", b"").decode("utf-8").splitlines()
+        command = [ln[2:].split() for ln in comment if ln.startswith("$ casesite ")]
+        args = tuple(command[0][1:]) if command else ("build",)
+        remove = tuple(ln[3:].strip() for ln in comment if ln.startswith("rm "))
+        stderr = sections.pop(STDERR).decode("utf-8")
+        return cls(path.stem, args, remove, sections, stderr)
+
+    def write_over(self, site: MiniSite) -> None:
+        site.write({rel: None for rel in self.remove})
+        site.write(dict(self.files))
+
+
+def parse_txtar(data: bytes) -> dict[str, bytes]:
+    """The comment (under the key "") and each '-- name --' section's bytes."""
+    sections: dict[str, bytes] = {}
+    current = ""
+    lines: list[bytes] = []
+    for line in data.splitlines(keepends=True):
+        stripped = line.rstrip(b"\r\n")
+        if stripped.startswith(b"-- ") and stripped.endswith(b" --") and len(stripped) > 6:
+            sections[current] = b"".join(lines)
+            current, lines = stripped[3:-3].decode("utf-8"), []
+        else:
             lines.append(line)
-    if current is not None:
-        files[current] = "".join(lines)
-    return files
+    sections[current] = b"".join(lines)
+    return sections
+
+
+def cases(folder: str) -> list[Case]:
+    """The cases in tests/cases/<folder>/, in name order: one file, one case."""
+    found = [Case.read(path) for path in sorted((CASES / folder).glob("*.txt"))]
+    assert found, f"no cases in {CASES / folder}"
+    return found
+
+
+def assert_well_formed(report: str) -> None:
+    """Each error and warning is 'path:line:col: severity: message [code]' with a hint."""
+    lines = report.splitlines()
+    assert lines[-1].startswith("casesite: ")
+    for number, line in enumerate(lines[:-1]):
+        if not line.startswith("  hint: "):
+            assert ": error: " in line or ": warning: " in line, line
+            assert line.endswith("]"), line
+            assert lines[number + 1].startswith("  hint: "), line
 
 
 @dataclass
@@ -192,14 +242,14 @@ def tree_digest(folder: Path) -> dict[str, str]:
     return result
 
 
-def build_sample(folder: Path) -> Path:
+def build_sample(folder: Path, *args: str) -> Path:
     """The repository's own sample content, copied into `folder` and built as an author
-    builds it; returns the built site."""
+    builds it (with `args` added to `casesite build`); returns the built site."""
     root = folder / "sample"
     for name in ("content", "layouts", "assets"):
         shutil.copytree(REPO / name, root / name)
     proc = subprocess.run(
-        [sys.executable, "-m", "casesite", "build", "--root", str(root)],
+        [sys.executable, "-m", "casesite", "build", "--root", str(root), *args],
         capture_output=True,
         text=True,
         timeout=600,
@@ -219,7 +269,7 @@ def mini_site(tmp_path: Path) -> Callable[..., MiniSite]:
     """A working site in tmp_path: the project's layouts and assets, small test content."""
 
     def make(
-        extra: str | dict[str, str | bytes | None] = "",
+        extra: dict[str, str | bytes | None] | None = None,
         base: bool = True,
         pdf: bool = False,
         search: bool = False,
@@ -232,7 +282,7 @@ def mini_site(tmp_path: Path) -> Callable[..., MiniSite]:
         site = MiniSite(root, pdf=pdf, search=search)
         if base:
             site.write(dict(BASE_FILES))
-        site.write(parse_txtar(extra) if isinstance(extra, str) else extra)
+        site.write(extra or {})
         return site
 
     return make

@@ -1,13 +1,16 @@
-"""Tests for content discovery and reading: mini sites written into tmp_path."""
+"""Content discovery and reading: listing folders, reading files, splitting front matter;
+and a case-study folder as `casesite check` reads it."""
 
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from casesite.diagnostics import Diagnostic, Location, Severity
+from casesite.diagnostics import Location, Severity
 from casesite.load.content import (
     ContentFile,
     list_dir,
@@ -15,6 +18,8 @@ from casesite.load.content import (
     read_text,
     split_front_matter,
 )
+
+from .conftest import CASE_STUDY, MiniSite
 
 CS = "content/case-studies"
 GOOD = "---\ntitle: Hello\ncountry: NO\n---\n# Heading\n\nBody text.\n"
@@ -250,52 +255,44 @@ def test_list_dir_on_a_file(tmp_path: Path) -> None:
     assert [d.code for d in diagnostics] == ["unreadable-file"]
 
 
-# --- the folder read and split, as the build does it; load_yaml_file -------------------
+# --- the folder as the build reads it; load_yaml_file -------------------------------------
 
 
-def load_case_studies(root: Path) -> tuple[list[ContentFile], list[Diagnostic]]:
-    """Every case study file listed, read and split (analysis.analyse_files does the same,
-    file by file, before the schema)."""
-    paths, diagnostics = list_dir(root, CS, (".md",))
-    files: list[ContentFile] = []
-    for rel in paths:
-        text, problems = read_text(root, rel)
-        diagnostics += problems
-        if text is not None:
-            content, problems = split_front_matter(text, rel)
-            diagnostics += problems
-            files += [content] if content is not None else []
-    return files, diagnostics
-
-
-def test_load_case_studies_collects_every_problem(tmp_path: Path) -> None:
-    write(
-        tmp_path,
+def test_the_case_study_folder_is_read_with_every_problem_collected(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`casesite check` on a folder with Windows line ends, a byte-order mark and four broken
+    files: each problem is reported, none stops the others, and the good files pass."""
+    site = mini_site(
         {
-            f"{CS}/good.md": GOOD,
-            f"{CS}/crlf.md": GOOD.replace("\n", "\r\n"),
-            f"{CS}/bom.md": b"\xef\xbb\xbf" + GOOD.encode(),
+            f"{CS}/crlf.md": CASE_STUDY.replace("\n", "\r\n").encode(),
+            f"{CS}/bom.md": b"\xef\xbb\xbf" + CASE_STUDY.encode(),
             f"{CS}/bad-yaml.md": "---\ntitle: A\n  summary: B\n---\n",
             f"{CS}/latin1.md": b"---\ntitle: Caf\xe9\n---\n",
             f"{CS}/unclosed.md": "---\ntitle: A\n",
             f"{CS}/readme.txt": "",
-        },
+        }
     )
-    files, diagnostics = load_case_studies(tmp_path)
-    assert [f.path for f in files] == [f"{CS}/bom.md", f"{CS}/crlf.md", f"{CS}/good.md"]
-    for file in files:
-        assert file.front.data == {"title": "Hello", "country": "NO"}
-        assert (file.body, file.body_line) == ("# Heading\n\nBody text.\n", 5)
-    assert sorted((d.code, str(d.location)) for d in diagnostics) == [
-        ("ignored-file", f"{CS}/readme.txt:1:1"),
-        ("invalid-utf8", f"{CS}/latin1.md:2:11"),
-        ("unclosed-front-matter", f"{CS}/unclosed.md:1:1"),
-        ("yaml-syntax", f"{CS}/bad-yaml.md:3:10"),
-    ]
+    result = site.run("check", capsys=capsys)
+    assert result.code == 1
+    reported = re.findall(r"^(\S+): (?:error|warning): .*\[([a-z0-9-]+)\]$", result.err, re.M)
+    assert reported == [
+        (f"{CS}/bad-yaml.md:3:10", "yaml-syntax"),
+        (f"{CS}/latin1.md:2:11", "invalid-utf8"),
+        (f"{CS}/readme.txt:1:1", "ignored-file"),
+        (f"{CS}/unclosed.md:1:1", "unclosed-front-matter"),
+    ], result.err
+    assert result.err.endswith("casesite: 3 errors, 1 warning in 4 files.\n")
 
 
-def test_load_case_studies_without_folder(tmp_path: Path) -> None:
-    assert load_case_studies(tmp_path) == ([], [])
+def test_a_site_without_case_studies_checks_clean(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = mini_site({f"{CS}/hungary.md": None, "content/approvals/test-quote.yml": None})
+    (site.root / CS).rmdir()
+    result = site.run("check", capsys=capsys)
+    assert (result.code, result.err) == (0, ""), result.err
+    assert result.out == "casesite: 0 case studies checked, no problems found.\n"
 
 
 def test_load_yaml_file(tmp_path: Path) -> None:

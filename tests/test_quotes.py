@@ -1,5 +1,6 @@
 """The quote approval gate: each reason a quote is refused, with its diagnostic text;
-normalisation that must pass and near-misses that must fail; records never published."""
+normalisation that must pass and near-misses that must fail; records never published.
+The refused and accepted quotes are data: tests/cases/quotes-refused/ and quotes-accepted/."""
 
 from __future__ import annotations
 
@@ -7,15 +8,12 @@ from collections.abc import Callable
 
 import pytest
 
-from casesite.check.quotes import LAPSED, normalise
+from casesite.check.quotes import normalise
 
-from .conftest import APPROVAL, CASE_STUDY, MiniSite, tree_digest
+from .conftest import APPROVAL, CASE_STUDY, Case, MiniSite, assert_well_formed, cases
 
 CS = "content/case-studies/hungary.md"
 REC = "content/approvals/test-quote.yml"
-QUOTE = (
-    "With the police's proactive and supportive attitude, a new type of collaboration has emerged."
-)
 
 
 def record(old: str, new: str) -> str:
@@ -23,195 +21,33 @@ def record(old: str, new: str) -> str:
     return APPROVAL.replace(old, new, 1)
 
 
-def quote_text(new: str) -> str:
-    return CASE_STUDY.replace(QUOTE, new, 1)
+REFUSED = cases("quotes-refused")
+ACCEPTED = cases("quotes-accepted")
 
 
-# (id, files, code, location, words the message must hold)
-REFUSED: list[tuple[str, dict[str, str | None], str, str, str]] = [
-    (
-        "no record",
-        {REC: None},
-        "quote-no-approval",
-        f"{CS}:20:1",
-        "the quote 'test-quote' has no approval record",
-    ),
-    (
-        "pending",
-        {REC: record("status: approved\napproved_on: 2022-02-10", "status: pending")},
-        "quote-pending",
-        f"{CS}:20:1",
-        "Robert Buzsaki has not approved the quote 'test-quote' yet",
-    ),
-    (
-        "withdrawn",
-        {REC: record("status: approved", "status: withdrawn\nwithdrawn_on: 2023-01-05")},
-        "quote-withdrawn",
-        f"{CS}:20:1",
-        "withdrew approval of the quote 'test-quote' on 2023-01-05",
-    ),
-    (
-        "expired",
-        {REC: record("method: email", "method: email\nexpires: 2022-05-31")},
-        "quote-expired",
-        f"{CS}:20:1",
-        "expired on 2022-05-31",
-    ),
-    (
-        "web not in scope",
-        {REC: record("method: email", "method: email\nscope:\n  channels: [pdf]")},
-        "quote-out-of-scope",
-        f"{CS}:20:1",
-        "is approved for pdf, not for web",
-    ),
-    (
-        "other case study only",
-        {REC: record("method: email", "method: email\nscope:\n  case_studies: [elsewhere]")},
-        "quote-out-of-scope",
-        f"{CS}:20:1",
-        "approved only for elsewhere, not for hungary",
-    ),
-    (
-        "one word changed",
-        {CS: quote_text(QUOTE.replace("supportive", "helpful"))},
-        "quote-text-differs",
-        f"{CS}:21:33",
-        'on the page "…the police\'s proactive and helpful attitude, a new type…", approved "…the police\'s proactive and supportive attitude',
-    ),
-    (
-        "dash instead of comma",
-        {CS: quote_text(QUOTE.replace("attitude,", "attitude –"))},
-        "quote-text-differs",
-        f"{CS}:21:",
-        "differs from the words Robert Buzsaki approved",
-    ),
-    (
-        "capital letter changed",
-        {CS: quote_text(QUOTE.replace("With", "with"))},
-        "quote-text-differs",
-        f"{CS}:21:1",
-        "differs",
-    ),
-    (
-        "full stop dropped",
-        {CS: quote_text(QUOTE.rstrip("."))},
-        "quote-text-differs",
-        f"{CS}:21:",
-        "differs",
-    ),
-    (
-        "emphasis added",
-        {CS: quote_text(QUOTE.replace("proactive", "*proactive*"))},
-        "quote-formatting",
-        f"{CS}:20:1",
-        "formatting the speaker did not approve: emphasis",
-    ),
-    (
-        "link added",
-        {CS: quote_text(QUOTE.replace("police's", "[police's](https://police.example/)"))},
-        "quote-formatting",
-        f"{CS}:20:1",
-        "link",
-    ),
-    (
-        "blockquote outside a quote block",
-        {CS: CASE_STUDY.replace("Workshops brought", "> Workshops brought")},
-        "unapproved-blockquote",
-        f"{CS}:26:1",
-        "blockquote outside a quote block",
-    ),
-    (
-        "the reference case study's quotation style",
-        {
-            CS: CASE_STUDY.replace(
-                "Workshops brought people together.",
-                "*“With the police’s proactive and supportive attitude, a new type of collaboration "
-                "has emerged.”*\n\n*Robert Buzsaki, Háttér Társaság*",
-            )
-        },
-        "unapproved-quotation",
-        f"{CS}:26:1",
-        "reads as a quotation",
-    ),
-    (
-        "straight-quoted paragraph",
-        {
-            CS: CASE_STUDY.replace(
-                "Workshops brought people together.", '"We did it, and we will do it again."'
-            )
-        },
-        "unapproved-quotation",
-        f"{CS}:26:1",
-        "reads as a quotation",
-    ),
-    (
-        "quote block without id",
-        {CS: CASE_STUDY.replace("::: quote test-quote", "::: quote")},
-        "quote-syntax",
-        f"{CS}:20:1",
-        "must name its approval record",
-    ),
-    (
-        "record with unknown status",
-        {REC: record("status: approved", "status: approvd")},
-        "invalid-choice",
-        f"{REC}:6:9",
-        "did you mean 'approved'?",
-    ),
-    (
-        "approved record without date",
-        {REC: record("approved_on: 2022-02-10\n", "")},
-        "missing-field",
-        f"{REC}:1:1",
-        "approved_on",
-    ),
-]
-
-
-@pytest.mark.parametrize(
-    ("files", "code", "where", "words"), [c[1:] for c in REFUSED], ids=[c[0] for c in REFUSED]
-)
+@pytest.mark.parametrize("case", REFUSED, ids=[c.name for c in REFUSED])
 def test_refused_quote_fails_the_build_with_location_and_reason(
-    mini_site: Callable[..., MiniSite],
-    capsys: pytest.CaptureFixture[str],
-    files: dict[str, str | None],
-    code: str,
-    where: str,
-    words: str,
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str], case: Case
 ) -> None:
     site = mini_site()
-    assert site.run("build", "--as-of", "2022-06-01", capsys=capsys).code == 0
-    before = tree_digest(site.out)
-    site.write(dict(files))
-    # Lapsed consent fails the pull-request check; a build takes the words down instead
-    # (tests/test_hardening_b.py).
-    command = "check" if code in LAPSED else "build"
-    result = site.run(command, "--as-of", "2022-06-01", capsys=capsys)
+    case.write_over(site)
+    result = site.run(*case.args, capsys=capsys)
     assert result.code == 1, result.err
-    lines = [ln for ln in result.err.splitlines() if f"[{code}]" in ln]
-    assert lines, result.err
-    assert lines[0].startswith(where), result.err
-    assert words in result.err
-    assert "hint:" in result.err
-    assert tree_digest(site.out) == before
+    assert result.err == case.stderr
+    assert_well_formed(result.err)
+    assert not site.out.exists()
 
 
-ACCEPTED = [
-    ("re-wrapped over lines", QUOTE.replace(" a new type", "\na new type")),
-    ("extra spaces", QUOTE.replace(" ", "   ")),
-    ("typographic apostrophe", QUOTE.replace("police's", "police’s")),
-    ("decomposed accents", QUOTE.replace("new", "ne\u0301w".replace("e\u0301", "e"))),
-    ("non-breaking space", QUOTE.replace("a new", "a\u00a0new")),
-]
-
-
-@pytest.mark.parametrize("text", [c[1] for c in ACCEPTED], ids=[c[0] for c in ACCEPTED])
+@pytest.mark.parametrize("case", ACCEPTED, ids=[c.name for c in ACCEPTED])
 def test_quote_that_differs_only_in_form_builds(
-    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str], text: str
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str], case: Case
 ) -> None:
-    site = mini_site({CS: quote_text(text)})
-    result = site.run("build", capsys=capsys)
+    site = mini_site()
+    case.write_over(site)
+    result = site.run(*case.args, capsys=capsys)
     assert result.code == 0, result.err
+    assert result.err == case.stderr == ""
+    assert "<blockquote>" in (site.out / "case-studies/hungary/index.html").read_text()
 
 
 def test_unicode_forms_compare_equal() -> None:

@@ -24,6 +24,12 @@ T = TypeVar("T")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The hint where a call gives none: every error says what to do.
+_HINTS = {
+    "control-character": "delete the invisible character (often pasted from a PDF), or retype",
+    "duplicate-item": "remove one of the two",
+    "wrong-type": "write one item per line, each starting with '- ', as the message says",
+}
 
 
 def kind_of(value: Any) -> str:
@@ -88,7 +94,7 @@ class FieldReader:
         return self.doc.key_loc(*self.prefix, key)
 
     def fail(self, key: str | int | None, code: str, message: str, hint: str = "") -> None:
-        self.diagnostics.append(error(self.loc(key), code, message, hint))
+        self.diagnostics.append(error(self.loc(key), code, message, hint or _HINTS.get(code, "")))
 
     def name(self, key: str | int) -> str:
         """A field's path as an author reads it: partners[2].logo (items counted from 1)."""
@@ -304,6 +310,7 @@ class FieldReader:
                 "invalid-choice",
                 f"'{self.name(key)}' is '{value}', which is not one of: {', '.join(options)}"
                 + (f"; {suggestion}" if suggestion else ""),
+                f"write one of: {', '.join(options)}",
             )
             return None
         return value
@@ -380,6 +387,7 @@ class FieldReader:
                         self.doc.loc(*self.prefix, key, index),
                         "wrong-type",
                         f"item {index + 1} of '{self.name(key)}' must be text, not {kind_of(item)}",
+                        _HINTS["wrong-type"],
                     )
                 )
                 continue

@@ -220,7 +220,12 @@ def read_case_study(
     images = reader.items("images", {"src", "alt", "caption"}, _image(known.assets))
     extra = reader.mapping.get("extra", {})
     if not isinstance(extra, dict):
-        reader.fail("extra", "wrong-type", "'extra' must be a set of 'key: value' lines")
+        reader.fail(
+            "extra",
+            "wrong-type",
+            "'extra' must be a set of 'key: value' lines",
+            "write your own fields under 'extra:', each on its own line, indented: '  name: value'",
+        )
         extra = {}
     slug = _slug(file, reader)
     if any(d.is_error for d in problems):
