@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from casesite.render.environment import Layouts
 
-from .conftest import CASE_STUDY, MiniSite, tree_digest
+from .conftest import BASE_FILES, CASE_STUDY, REPO, MiniSite, tree_digest
 
 CS = "content/case-studies/hungary.md"
 SECOND = CASE_STUDY.replace("title: Police and associations", "title: Teachers and parents")
@@ -65,16 +68,52 @@ def _unchanged(out: str) -> int:
     return int(found.group(1)) if found else 0
 
 
-@pytest.mark.parametrize("change", sorted(CHANGES))
-def test_rebuild_after_a_change_equals_a_full_build(
-    change: str, mini_site: Callable[..., MiniSite]
-) -> None:
-    site = mini_site(
-        {"content/case-studies/second.md": SECOND.replace("hungary", "second")},
-        pdf=True,
-        search=True,
+@dataclass(frozen=True)
+class Built:
+    """A site built once (`work`, where each test rebuilds it) and a copy of it as built."""
+
+    work: Path
+    kept: Path
+
+    def restore(self) -> MiniSite:
+        """The site as first built, at the path it was built at: the cache knows its
+        _site/ by that path, so the next build reuses what it can, as after a real build."""
+        shutil.rmtree(self.work, ignore_errors=True)
+        shutil.copytree(self.kept, self.work, symlinks=True)  # times kept, to the nanosecond
+        return MiniSite(self.work, pdf=True, search=True)
+
+
+@pytest.fixture(scope="module")
+def built_pair(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """Two case studies built once, with briefs and search index: each change below starts
+    from this build rather than making it again."""
+    base = tmp_path_factory.mktemp("pair")
+    work = base / "site"
+    for folder in ("layouts", "assets"):
+        shutil.copytree(REPO / folder, work / folder)
+    site = MiniSite(work, pdf=True, search=True)
+    site.write(
+        {**BASE_FILES, "content/case-studies/second.md": SECOND.replace("hungary", "second")}
     )
     _build(site)
+    shutil.copytree(work, base / "kept", symlinks=True)
+    return Built(work, base / "kept")
+
+
+def test_a_restored_build_rebuilds_from_its_cache(built_pair: Built) -> None:
+    """What the next test relies on: restored, the build's cache and output serve every
+    file of the next build, as they would right after the build."""
+    site = built_pair.restore()
+    files = sum(1 for p in (site.root / "_site").rglob("*") if p.is_file())
+    run = site.run_process("build")
+    assert run.code == 0, run.err
+    assert _unchanged(run.out) == files
+    assert "PDF briefs: 0 rendered, 2 reused" in run.err, run.err
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_rebuild_after_a_change_equals_a_full_build(change: str, built_pair: Built) -> None:
+    site = built_pair.restore()
     site.write(CHANGES[change](site))
     _build(site)
     _build(site, "--no-cache", "--out", "full")

@@ -451,8 +451,6 @@ def test_a_brief_that_reads_outside_the_assets_fails_located(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     site = mini_site(pdf=True)
-    assert site.run("build", "--jobs", "1", capsys=capsys).code == 0
-    before = tree_digest(site.out)
     for rel, addition in files.items():
         path = site.root / rel
         path.write_text(path.read_text() + addition)
@@ -462,7 +460,7 @@ def test_a_brief_that_reads_outside_the_assets_fails_located(
     where = "assets/brief.css:" if "assets/brief.css" in files else f"{CS}:1:1: "
     assert f"{where}" in run.err and "error: the PDF brief" in run.err
     assert expected in run.err
-    assert tree_digest(site.out) == before
+    assert not site.out.exists()  # a previous _site/ stays: test_bad_input.py
 
 
 def test_an_image_outside_the_assets_is_refused_before_rendering(

@@ -30,8 +30,8 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def whole(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_sample(tmp_path_factory.mktemp("whole")) / "pagefind"
+def whole(sample_site: Path) -> Path:
+    return sample_site / "pagefind"
 
 
 def test_a_small_site_is_indexed_in_one_run(whole: Path) -> None:
@@ -44,7 +44,7 @@ def test_parts_index_every_page_once_and_the_same_pages_as_one_run(
     whole: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CASESITE_SEARCH_PART_BYTES", "30000")
-    first = build_sample(tmp_path_factory.mktemp("parts")) / "pagefind"
+    first = build_sample(tmp_path_factory.mktemp("parts"), "--no-pdf") / "pagefind"
     parts = json.loads((first / "casesite-parts.json").read_text())
     assert parts == [f"part-{k}/" for k in range(2, len(parts) + 2)] and parts
     found = _indexed_urls(first) + [u for p in parts for u in _indexed_urls(first / p)]
@@ -53,5 +53,5 @@ def test_parts_index_every_page_once_and_the_same_pages_as_one_run(
     for p in parts:
         assert (first / p / "pagefind-entry.json").is_file()
         assert not (first / p / "pagefind-ui.js").exists()
-    again = build_sample(tmp_path_factory.mktemp("again")) / "pagefind"
+    again = build_sample(tmp_path_factory.mktemp("again"), "--no-pdf") / "pagefind"
     assert _tree(again) == _tree(first)  # reproducible, byte for byte
