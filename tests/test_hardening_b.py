@@ -488,7 +488,7 @@ def test_a_drafts_unapproved_quote_is_a_warning_as_the_guide_says(
 def test_a_refused_url_in_the_brief_stylesheet_is_reported_there_once(
     mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str], rule: str
 ) -> None:
-    site = mini_site({OTHER: CASE_STUDY.replace("test-quote", "test-quote")})
+    site = mini_site({OTHER: CASE_STUDY.replace("test-quote", "test-quote")}, pdf=True)
     css = (site.root / "assets/brief.css").read_text(encoding="utf-8")
     line = (
         css.count("\n")

@@ -184,7 +184,8 @@ def test_a_logo_in_a_system_font_stops_the_build(
         {
             "content/programmes/test-programme.yml": PARTNER,
             "assets/partners/partner-one.svg": LOGO.format(family=' font-family="sans-serif"'),
-        }
+        },
+        pdf=True,
     )
     result = site.run("build", capsys=capsys)
     assert result.code == 1, result.err
@@ -199,7 +200,8 @@ def test_a_logo_in_a_declared_font_embeds_that_font(
 ) -> None:
     logo = LOGO.format(family=" font-family=\"'Source Sans 3'\"")
     site = mini_site(
-        {"content/programmes/test-programme.yml": PARTNER, "assets/partners/partner-one.svg": logo}
+        {"content/programmes/test-programme.yml": PARTNER, "assets/partners/partner-one.svg": logo},
+        pdf=True,
     )
     result = site.run("build", capsys=capsys)
     assert result.code == 0, result.err
