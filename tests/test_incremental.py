@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from casesite.outputs.search import find_pagefind
 from casesite.render.environment import Layouts
 
 from .conftest import BASE_FILES, CASE_STUDY, REPO, MiniSite, tree_digest
@@ -253,17 +254,27 @@ def test_a_cached_error_is_still_reported(mini_site: Callable[..., MiniSite]) ->
     assert os.listdir(site.root / "content")  # nothing else disturbed
 
 
-def test_search_index_is_reused_only_while_no_page_changes(
-    mini_site: Callable[..., MiniSite],
+def test_search_index_is_reused_only_while_no_page_changes_nor_the_indexer(
+    mini_site: Callable[..., MiniSite], tmp_path: Path
 ) -> None:
     site = mini_site(search=True)
-    _build(site, "--no-pdf")
-    broken = {"CASESITE_PAGEFIND": "/bin/false"}  # an indexer that fails if it is run
-    run = site.run_process("build", "--no-pdf", env=broken)
-    assert run.code == 0, run.err  # nothing changed: the last index stands, Pagefind not run
+    real, runs = find_pagefind(), tmp_path / "runs"
+    assert real is not None
+    counting = tmp_path / "pagefind"  # the real indexer, counting its runs
+    counting.write_text(f'#!/bin/sh\necho run >> "{runs}"\nexec "{real}" "$@"\n')
+    counting.chmod(0o755)
+    env = {"CASESITE_PAGEFIND": str(counting)}
+
+    def build() -> int:
+        run = site.run_process("build", "--no-pdf", env=env)
+        assert run.code == 0, run.err
+        return len(runs.read_text().splitlines())
+
+    assert build() == 1
+    assert build() == 1, "nothing changed: the last index stands, Pagefind not run"
     site.write({CS: CASE_STUDY.replace("met at workshops", "met at six workshops")})
-    run = site.run_process("build", "--no-pdf", env=broken)
-    assert run.code == 1 and "search-index" in run.err  # a page changed: it must index again
-    _build(site, "--no-pdf")
+    assert build() == 2, "a page changed: it must index again"
+    counting.write_text(counting.read_text() + "# another version of the indexer\n")
+    assert build() == 3, "another indexer: it must index again"
     _build(site, "--no-pdf", "--no-cache", "--out", "full")
     assert tree_digest(site.root / "_site") == tree_digest(site.root / "full")

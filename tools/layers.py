@@ -44,12 +44,7 @@ diagnostics / codes
 
 # Back-imports that are known and being removed; each must still exist (a stale entry is
 # an error too), so the list only shrinks.
-KNOWN_EXCEPTIONS: set[tuple[str, str]] = {
-    # The store helper moves the built-HTML link check's call out of publish.py.
-    ("casesite.publish", "casesite.outputs.linkcheck"),
-    # The store helper moves the page cache's use of the per-file analysis.
-    ("casesite.incremental.pages", "casesite.check.analysis"),
-}
+KNOWN_EXCEPTIONS: set[tuple[str, str]] = set()
 
 
 def parse_layers(text: str) -> tuple[dict[str, int], list[set[str]]]:

@@ -7,19 +7,14 @@ import sys
 import time
 from functools import partial
 
-from casesite.check.analysis import CACHE_DIR
 from casesite.core import BriefsForPages, BuildResult, Options
 from casesite.diagnostics import Report
 from casesite.gate import check
+from casesite.incremental.outputs import load_manifest, save_manifest
+from casesite.incremental.store import CacheMode, Store
 from casesite.outputs.finish import finish_site, write_data_files
-from casesite.publish import (
-    Staging,
-    epoch_from_environment,
-    load_manifest,
-    manifest,
-    manifest_path,
-    save_manifest,
-)
+from casesite.outputs.linkcheck import scan_tuples
+from casesite.publish import Staging, epoch_from_environment, manifest
 from casesite.render.environment import TemplateProblem
 from casesite.render.facets import site_facets
 from casesite.render.pages import write_site
@@ -49,13 +44,13 @@ def build(options: Options) -> tuple[BuildResult | None, Report]:
         report.extend(found)
         if briefs is None:
             return None, report
-    outputs = manifest_path(options.root / CACHE_DIR, options.out)
     # A preview's temporary folder is new each session: nothing to reuse or remember.
-    keep = options.cache == "write" and not options.preview
-    previous = load_manifest(outputs) if keep else {}
-    cache = options.root / CACHE_DIR if keep else None
+    keep = options.cache.writes and not options.preview
+    store = Store(options.root, options.cache if keep else CacheMode.OFF)
+    previous = load_manifest(store, options.out) if keep else {}
+    cache = store if keep else None
     facets = site_facets(checked.site)  # for the pages and the sitemap
-    with Staging(options.out, epoch_from_environment(), previous, cache) as staging:
+    with Staging(options.out, epoch_from_environment(), previous) as staging:
         try:
             pages = write_site(
                 checked,
@@ -66,6 +61,8 @@ def build(options: Options) -> tuple[BuildResult | None, Report]:
                 options.workers,
                 options.preview,
                 meanwhile=partial(write_data_files, checked, staging),
+                scan=scan_tuples,  # the link check's scan, made as each page is written
+                cache=cache,
             )
         except TemplateProblem as problem:
             report.add(problem.diagnostic)
@@ -79,12 +76,15 @@ def build(options: Options) -> tuple[BuildResult | None, Report]:
             pdf_written,
             search=options.search and not options.preview,
             root=options.root,
+            scans=pages.scans,
+            cache=cache,
         )
         if finished:
             report.extend(finished)
             return None, report
         staging.commit()
     if keep:
-        save_manifest(outputs, manifest(options.out, staging.written))
+        save_manifest(store, options.out, manifest(options.out, staging.written))
     seconds = time.perf_counter() - started
-    return BuildResult(pages, len(checked.site.case_studies), seconds, staging.reused), report
+    studies = len(checked.site.case_studies)
+    return BuildResult(pages.count, studies, seconds, staging.unchanged()), report

@@ -14,6 +14,7 @@ from casesite.build import build
 from casesite.core import Options
 from casesite.diagnostics import Report
 from casesite.gate import check
+from casesite.incremental.store import CacheMode
 from casesite.publish import (
     PUBLISH_DIR,
     OutputClash,
@@ -129,13 +130,13 @@ def _options(args: argparse.Namespace) -> Options:
         # PDF briefs are built unless --no-pdf; check, quotes and serve judge quotes for them too.
         pdf=not getattr(args, "no_pdf", False),
         jobs=getattr(args, "jobs", 0),
-        cache="off" if getattr(args, "no_cache", False) else "write",
+        cache=CacheMode.OFF if getattr(args, "no_cache", False) else CacheMode.WRITE,
         search=not getattr(args, "no_search", False),
     )
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    options = replace(_options(args), cache="read", lapsed_is_error=True)
+    options = replace(_options(args), cache=CacheMode.READ, lapsed_is_error=True)
     checked, report = check(options)  # writes nothing
     print_report(report)
     if checked is None:
@@ -188,7 +189,7 @@ def cmd_quotes(args: argparse.Namespace) -> int:
     from casesite.authoring.worklist import format_worklist, group_by_speaker, write_requests
     from casesite.gate import quote_worklist
 
-    options = replace(_options(args), cache="read")
+    options = replace(_options(args), cache=CacheMode.READ)
     if args.requests is not None:
         try:
             example = "casesite quotes --requests requests"

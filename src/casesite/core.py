@@ -11,6 +11,7 @@ from typing import Protocol
 
 from casesite.check.markdown import ParsedBody
 from casesite.check.quotes import QuoteCheck
+from casesite.incremental.store import CacheMode
 from casesite.model import CaseStudy
 from casesite.publish import Staging
 from casesite.validate.site import Site
@@ -28,7 +29,7 @@ class Options:
     as_of: date = field(default_factory=date.today)
     pdf: bool = False
     jobs: int = 0  # processes for per-file work, pages and PDF briefs; 0: one per core
-    cache: str = "write"  # the build cache, .casesite-cache/: "write", "read" or "off"
+    cache: CacheMode = CacheMode.WRITE  # how the build cache, .casesite-cache/, is used
     # `casesite serve`: HTML only; the PDF briefs and the search index are made on request.
     preview: bool = False
     search: bool = True  # the Pagefind index (casesite build --no-search leaves it out)

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
-from casesite.check.analysis import CACHE_DIR, Context, FileCache, analyse_files
+from casesite.check.analysis import Context, FileCache, analyse_files
 from casesite.check.links import LinkTargets, resolve_link
 from casesite.check.markdown import ParsedBody
 from casesite.check.quotes import (
@@ -21,6 +21,7 @@ from casesite.check.quotes import (
 )
 from casesite.core import Checked, Options
 from casesite.diagnostics import Diagnostic, Location, Report, Severity, error
+from casesite.incremental.store import Store
 from casesite.load import content
 from casesite.load.assets import list_assets
 from casesite.model import CaseStudy, Programme
@@ -34,8 +35,7 @@ PROGRAMMES_DIR = "content/programmes"
 
 
 def file_cache(options: Options) -> FileCache:
-    path = options.root / CACHE_DIR / "files.pickle" if options.cache != "off" else None
-    return FileCache(path, write=options.cache == "write")
+    return FileCache(Store(options.root, options.cache) if options.cache.reads else None)
 
 
 def as_warning(d: Diagnostic) -> Diagnostic:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
-import json
 import os
 import shutil
 import stat
@@ -88,10 +87,6 @@ def _exchange(a: Path, b: Path) -> bool:
     return bool(renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0)
 
 
-# A page's ids and the addresses it refers to: (ids, ((tag, attribute, value, line), ...)).
-PageScan = tuple[tuple[str, ...], tuple[tuple[str, str, str, int], ...]]
-
-
 def epoch_from_environment() -> int | None:
     """SOURCE_DATE_EPOCH, when whoever runs the build sets it: the time every output file
     is given, and the date of the PDF briefs instead of the content's."""
@@ -100,7 +95,7 @@ def epoch_from_environment() -> int | None:
 
 
 def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
 class Staging:
@@ -117,7 +112,6 @@ class Staging:
         out: Path,
         epoch: int | None = None,
         previous: Mapping[str, tuple[str, int]] | None = None,
-        cache: Path | None = None,
     ) -> None:
         self.out = out.absolute()
         self.out.parent.mkdir(parents=True, exist_ok=True)
@@ -129,11 +123,6 @@ class Staging:
         self.folders: set[Path] = {self.path}  # made so far
         self._writer: ThreadPoolExecutor | None = None  # see background()
         self._pending: list[Future[None]] = []
-        self.reused = 0
-        # The build cache's folder, when this build may remember things there (not with
-        # --no-cache, not in a preview).
-        self.cache = cache
-        self.scans: dict[str, PageScan] = {}  # each HTML page's ids and links (linkcheck)
         self.write_bytes(MARKER, MARKER_TEXT.encode())
 
     def __enter__(self) -> Staging:
@@ -215,7 +204,6 @@ class Staging:
             os.link(old, path, follow_symlinks=False)
         except OSError:
             return False
-        self.reused += 1
         return True
 
     def reusable(self, rel: str, digest_: str) -> bool:
@@ -241,28 +229,20 @@ class Staging:
         self.written[rel] = digest_
         return True
 
-    def done(self, rel: str) -> tuple[str, str, PageScan | None]:
-        """What a worker process reports of a file it wrote, for claim()."""
-        return rel, self.written[rel], self.scans.get(rel)
-
-    def claim(self, written: Iterable[tuple[str, str, PageScan | None]]) -> None:
-        """Record files written by worker processes (forked copies of this object)."""
-        for rel, found, scanned in written:
+    def claim(self, written: Iterable[tuple[str, str]]) -> None:
+        """Record files written by worker processes (forked copies of this object): each
+        path with the digest of its bytes."""
+        for rel, found in written:
             if rel in self.written:
                 raise OutputClash(f"two outputs would be written to {rel}")
             self.written[rel] = found
-            if scanned is not None:
-                self.scans[rel] = scanned
-            self.reused += self.previous.get(rel, ("", 0))[0] == found
 
     def write_text(self, rel: str, text: str) -> None:
         self.write_bytes(rel, text.encode("utf-8"))
-        if rel.endswith(".html"):
-            # Scanned for the link check while the page is at hand (and, on large sites, in
-            # the worker process that rendered it), rather than read back later.
-            from casesite.outputs.linkcheck import scan_tuples
 
-            self.scans[rel] = scan_tuples(text)
+    def unchanged(self) -> int:
+        """How many files have the same bytes as in the current output."""
+        return sum(self.previous.get(rel, ("", 0))[0] == d for rel, d in self.written.items())
 
     def copy_file(self, source: Path, rel: str) -> None:
         if source.is_symlink():
@@ -305,33 +285,3 @@ def manifest(out: Path, written: Mapping[str, str]) -> dict[str, tuple[str, int]
         except OSError:
             continue
     return found
-
-
-def manifest_path(cache: Path, out: Path) -> Path:
-    """Where the build cache keeps the manifest of one output folder."""
-    name = hashlib.blake2b(os.fsencode(out.absolute()), digest_size=8).hexdigest()
-    return cache / "outputs" / f"{name}.json"
-
-
-def load_manifest(path: Path) -> dict[str, tuple[str, int]]:
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    return {
-        str(k): (str(v[0]), int(v[1]))
-        for k, v in data.items()
-        if isinstance(v, list) and len(v) == 2 and isinstance(v[1], int)
-    }
-
-
-def save_manifest(path: Path, entries: Mapping[str, tuple[str, int]]) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}")
-        temporary.write_text(json.dumps(entries, sort_keys=True), "utf-8")
-        os.replace(temporary, path)
-    except OSError:
-        pass  # without it the next build writes every file again

@@ -9,28 +9,22 @@ for links and quotes), so they pickle cheaply both ways.
 
 from __future__ import annotations
 
-import hashlib
-import importlib.metadata
 import os
-import pickle
 import stat
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import cache
 from pathlib import Path
 
 from casesite.check.markdown import ParsedBody, parse_body
 from casesite.check.quotes import may_be_stray
 from casesite.diagnostics import Diagnostic
+from casesite.incremental.store import Store, code_digest, digest
 from casesite.load import content
 from casesite.model import Body, CaseStudy
 from casesite.parallel import fork_map, jobs_for
 from casesite.validate import schema
 from casesite.validate.approvals import APPROVALS_DIR, Approval, read_approval_text
 from casesite.validate.config import SiteConfig
-
-CACHE_DIR = ".casesite-cache"
 
 
 @dataclass(frozen=True)
@@ -67,13 +61,9 @@ class Context:
     config: SiteConfig
     known: schema.Known
 
-    def digest(self) -> bytes:
-        parts = [
-            repr(self.config),
-            "\n".join(sorted(self.known.programmes)),
-            "\n".join(sorted(self.known.assets)),
-        ]
-        return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).digest()
+    def digest(self) -> str:
+        programmes, assets = sorted(self.known.programmes), sorted(self.known.assets)
+        return digest(repr(self.config), "\n".join(programmes), "\n".join(assets))
 
 
 def analyse_text(rel: str, text: str, context: Context) -> Result:
@@ -97,34 +87,26 @@ def analyse_text(rel: str, text: str, context: Context) -> Result:
     return FileResult(rel, cs, body, tuple(problems), file.front.data.get("draft") is True)
 
 
-@cache
-def code_digest() -> bytes:
-    """casesite's own code and the parser versions: a change to either empties the cache."""
-    h = hashlib.blake2b(digest_size=16)
-    package = Path(__file__).resolve().parent.parent  # src/casesite, not check/
-    for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".po") and path.is_file():  # the code, the catalogues
-            h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    for dist in ("markdown-it-py", "mdit-py-plugins", "pyyaml", "babel", "pycountry"):
-        try:
-            h.update(f"{dist}={importlib.metadata.version(dist)}".encode())
-        except importlib.metadata.PackageNotFoundError:
-            h.update(dist.encode())
-    h.update(sys.version.encode())
-    return h.digest()
+FILES_ENTRY = "files.pickle"  # in the build cache
+
+
+def _is_pack(value: object) -> bool:
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("entries"), dict)
+        and isinstance(value.get("stats"), dict)
+    )
 
 
 class FileCache:
-    """Parsed files by content hash, kept in one pickle, .casesite-cache/files.pickle.
+    """Parsed files by content hash, kept in one entry of the build cache, files.pickle.
 
-    One file, read at the start of a build and rewritten at the end when anything
-    changed, costs far less than a file per entry. The cache is the build's own, written
-    only by casesite into the site's folder; a damaged or unreadable cache counts as
-    empty."""
+    One entry, read at the start of a build and rewritten at the end when anything
+    changed, costs far less than an entry per file. A damaged entry counts as empty (the
+    store discards it with a note)."""
 
-    def __init__(self, path: Path | None, write: bool = True) -> None:
-        self.path = path
-        self.write = write
+    def __init__(self, store: Store | None) -> None:
+        self.store = store
         self.entries: dict[str, Result] = {}
         # rel -> (size, mtime_ns, inode, digest of its text): a file that has not been
         # touched since is not read again.
@@ -132,21 +114,13 @@ class FileCache:
         self.seen: dict[str, tuple[int, int, int, str]] = {}
         self.used: dict[str, Result] = {}
         self.changed = False
-        if path is not None:
-            try:
-                with path.open("rb") as stream:
-                    found = pickle.load(stream)
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError,
-                    ImportError, TypeError):  # fmt: skip
-                found = None
-            if isinstance(found, dict) and isinstance(found.get("entries"), dict):
-                self.entries = found["entries"]
-                self.stats = found.get("stats", {})
+        found = store.read_pickle(FILES_ENTRY, _is_pack) if store is not None else None
+        if isinstance(found, dict):
+            self.entries = found["entries"]
+            self.stats = found["stats"]
 
-    def key(self, rel: str, text_digest: str, context: bytes) -> str:
-        h = hashlib.blake2b(digest_size=20)
-        h.update(code_digest() + context + rel.encode() + b"\0" + text_digest.encode())
-        return h.hexdigest()
+    def key(self, rel: str, text_digest: str, context: str) -> str:
+        return digest(code_digest(), context, rel, text_digest)
 
     def unchanged(self, rel: str, info: os.stat_result | None) -> str | None:
         """The digest of a file's text when it has not been touched since the last build."""
@@ -182,23 +156,14 @@ class FileCache:
 
     def save(self) -> None:
         """Keep the entries of this build only; written when anything changed."""
-        if self.path is None or not self.write:
+        if self.store is None or not self.store.mode.writes:
             return
         same = len(self.used) == len(self.entries) and len(self.seen) == len(self.stats)
         if not self.changed and same:
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-            pack = {
-                "entries": dict(sorted(self.used.items())),
-                "stats": dict(sorted(self.seen.items())),
-            }
-            with temporary.open("wb") as stream:
-                pickle.dump(pack, stream, pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.path)
-        except OSError:
-            pass  # a cache that cannot be written only makes the next build slower
+        entries, stats = dict(sorted(self.used.items())), dict(sorted(self.seen.items()))
+        pack = {"entries": entries, "stats": stats}
+        self.store.write_pickle(FILES_ENTRY, pack)
 
 
 @dataclass(frozen=True)
@@ -228,7 +193,7 @@ def analyse_files(
     studies, problems = content.list_dir(root, content.CASE_STUDIES_DIR, (".md",))
     records, found = content.list_dir(root, APPROVALS_DIR, (".yml",))
     problems += found
-    digest = context.digest()
+    context_digest = context.digest()
     code_digest()  # worked out once, before the worker processes start as copies of this one
     results: dict[str, Result] = {}
     todo: list[tuple[str, os.stat_result | None]] = []
@@ -239,7 +204,7 @@ def analyse_files(
             info = None
         known = cache.unchanged(rel, info)
         if known is not None:
-            hit = cache.get(cache.key(rel, known, digest))
+            hit = cache.get(cache.key(rel, known, context_digest))
             if hit is not None and hit.rel == rel:
                 results[rel] = hit
                 continue
@@ -263,8 +228,8 @@ def analyse_files(
                     )
                 )
                 continue
-            text_digest = hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
-            key = cache.key(rel, text_digest, digest)
+            text_digest = digest(text)
+            key = cache.key(rel, text_digest, context_digest)
             if cache.has(key, rel):
                 out.append(Read(text_digest, key, None))
             else:

@@ -1,7 +1,8 @@
 """A content-addressed cache of rendered briefs in `.casesite-cache/briefs/` at the site root.
 
-The key of a brief is the sha256 of the engine key (WeasyPrint's version, the PDF variant,
-the bytes of the stylesheets and of every font and file they read) and the brief's HTML.
+The key of a brief is the digest (incremental.store) of the engine key (WeasyPrint's
+version, the PDF variant, the font subsetter, the stylesheets and every font and file they
+read) and the brief's HTML.
 Each entry also lists the assets the document itself read (logos, images) with their
 hashes: an entry is used only while every one of them is unchanged. So an unchanged brief
 is never rendered again, and a change to its text, the layout, the stylesheet, a font or
@@ -10,15 +11,13 @@ an image it shows renders exactly the briefs that depend on it.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-CACHE_DIR = ".casesite-cache/briefs"
+from casesite.incremental.store import Store, digest
+
+FOLDER = "briefs"  # in the build cache
 FRONT_HINT = "front-pages"  # the collection's front matter length, a first guess only
 
 
@@ -26,58 +25,44 @@ FRONT_HINT = "front-pages"  # the collection's front matter length, a first gues
 class CachedBrief:
     data: bytes
     pages: int
-    assets: Mapping[str, str]  # the assets it was made from: rel -> sha256
+    assets: Mapping[str, str]  # the assets it was made from: rel -> digest
     keep: tuple[str, ...] = ()  # other entries it was made from, kept while it is
 
 
 def brief_key(engine_key: str, html: str) -> str:
-    return hashlib.sha256(f"{engine_key}\0".encode() + html.encode("utf-8")).hexdigest()
+    return digest(engine_key, html)
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _keep(meta: dict[str, object]) -> tuple[str, ...]:
+    keep = meta.get("keep", ())
+    return tuple(str(k) for k in keep) if isinstance(keep, list) else ()
 
 
 class BriefCache:
-    """`mode`: "write" (read and write), "read" (read only) or "off" (neither)."""
+    """Briefs in the build cache's folder briefs/: for each key, a record (pages, the
+    assets it was made from, the digest of the PDF) and the PDF as it is (so it can be
+    looked at); the record is sealed like every entry of the store."""
 
-    def __init__(self, root: Path, mode: str = "write") -> None:
-        self.folder = root / CACHE_DIR
-        self.reads = mode in ("read", "write")
-        self.writes = mode == "write"
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.reads = store.mode.reads
+        self.writes = store.mode.writes
 
-    def _paths(self, key: str) -> tuple[Path, Path]:
-        return self.folder / f"{key}.json", self.folder / f"{key}.pdf"
-
-    def get(self, key: str, digest: Callable[[str], str | None]) -> CachedBrief | None:
+    def get(self, key: str, digests: Callable[[str], str | None]) -> CachedBrief | None:
         """The cached PDF, if present, intact and made from the assets as they are now."""
-        if not self.reads:
+        meta = self.store.read_json(f"{FOLDER}/{key}.json")
+        if not isinstance(meta, dict):
             return None
-        meta_path, pdf_path = self._paths(key)
-        try:
-            meta = json.loads(meta_path.read_text("utf-8"))
-            data = pdf_path.read_bytes()
-        except (OSError, ValueError):
+        data = self.store.read_raw(f"{FOLDER}/{key}.pdf")
+        pages, assets = meta.get("pages"), meta.get("assets")
+        if data is None or not isinstance(pages, int) or not isinstance(assets, dict):
             return None
-        if not isinstance(meta, dict) or meta.get("sha256") != hashlib.sha256(data).hexdigest():
+        if meta.get("pdf") != digest(data):
+            self.store.discard(f"{FOLDER}/{key}.pdf", "not the PDF its record lists")
             return None
-        assets = meta.get("assets")
-        if not isinstance(assets, dict):
+        if any(digests(rel) != value for rel, value in assets.items()):
             return None
-        if any(digest(rel) != value for rel, value in assets.items()):
-            return None
-        pages = meta.get("pages")
-        if not isinstance(pages, int):
-            return None
-        keep = tuple(str(k) for k in meta.get("keep", ()))
-        return CachedBrief(data, pages, {str(k): str(v) for k, v in assets.items()}, keep)
+        return CachedBrief(data, pages, {str(k): str(v) for k, v in assets.items()}, _keep(meta))
 
     def put(
         self,
@@ -88,100 +73,59 @@ class BriefCache:
         keep: Iterable[str] = (),
     ) -> None:
         """Store a render; a cache that cannot be written only costs time later."""
-        if not self.writes:
-            return
         meta: dict[str, object] = {
-            "sha256": hashlib.sha256(data).hexdigest(),
+            "pdf": digest(data),
             "pages": pages,
             "assets": dict(sorted(assets.items())),
         }
         if keep:
             meta["keep"] = list(keep)
-        meta_path, pdf_path = self._paths(key)
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            _write_atomic(pdf_path, data)
-            _write_atomic(meta_path, json.dumps(meta, indent=1).encode())
-        except OSError:
-            pass
+        self.store.write_raw(f"{FOLDER}/{key}.pdf", data)
+        self.store.write_json(f"{FOLDER}/{key}.json", meta)
 
     def get_part(self, key: str) -> bytes | None:
         """The entry's PDF read for merging (pdf_merge.py), if stored."""
-        if not self.reads:
-            return None
-        try:
-            stored = (self.folder / f"{key}.part").read_bytes()
-        except OSError:
-            return None
-        digest, _, data = stored.partition(b"\n")
-        return data if digest == hashlib.sha256(data).hexdigest().encode() else None
+        return self.store.read(f"{FOLDER}/{key}.part")
 
     def put_part(self, key: str, data: bytes) -> None:
-        if not self.writes:
-            return
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            stored = hashlib.sha256(data).hexdigest().encode() + b"\n" + data
-            _write_atomic(self.folder / f"{key}.part", stored)
-        except OSError:
-            pass
+        self.store.write(f"{FOLDER}/{key}.part", data)
 
     def front_hint(self, count: int) -> int | None:
         """How long the collection's front matter was, last time, for `count` entries."""
-        if not self.reads:
-            return None
-        try:
-            hints = json.loads((self.folder / f"{FRONT_HINT}.json").read_text("utf-8"))
-        except (OSError, ValueError):
-            return None
+        hints = self.store.read_json(f"{FOLDER}/{FRONT_HINT}.json")
         value = hints.get(str(count)) if isinstance(hints, dict) else None
         return value if isinstance(value, int) and value > 0 else None
 
     def put_front_hint(self, count: int, pages: int) -> None:
-        if not self.writes or self.front_hint(count) == pages:
-            return
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            data = json.dumps({str(count): pages}).encode()
-            _write_atomic(self.folder / f"{FRONT_HINT}.json", data)
-        except OSError:
-            pass
+        if self.writes and self.front_hint(count) != pages:
+            self.store.write_json(f"{FOLDER}/{FRONT_HINT}.json", {str(count): pages})
 
-    def style_reads(self, style: str, digest: Callable[[str], str | None]) -> dict[str, str] | None:
+    def style_reads(
+        self, style: str, digests: Callable[[str], str | None]
+    ) -> dict[str, str] | None:
         """The files the stylesheets named `style` read when last parsed, if all unchanged."""
-        if not self.reads:
-            return None
-        try:
-            reads = json.loads((self.folder / f"style-{style}.json").read_text("utf-8"))
-        except (OSError, ValueError):
-            return None
-        if not isinstance(reads, dict) or any(digest(k) != v for k, v in reads.items()):
+        reads = self.store.read_json(f"{FOLDER}/style-{style}.json")
+        if not isinstance(reads, dict) or any(digests(k) != v for k, v in reads.items()):
             return None
         return {str(k): str(v) for k, v in reads.items()}
 
     def put_style_reads(self, style: str, reads: Mapping[str, str]) -> None:
-        if not self.writes:
-            return
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            data = json.dumps(dict(sorted(reads.items())), indent=1).encode()
-            _write_atomic(self.folder / f"style-{style}.json", data)
-        except OSError:
-            pass
+        self.store.write_json(f"{FOLDER}/style-{style}.json", dict(sorted(reads.items())))
 
     def prune(self, keep: Iterable[str]) -> None:
         """Remove every entry not in `keep` (after a full build)."""
         wanted = {*keep, FRONT_HINT}
-        if not self.writes or not self.folder.is_dir():
+        if not self.writes:
             return
-        for path in self.folder.iterdir():
+        for name in self.store.names(FOLDER):
+            path = PurePosixPath(name)
             stem = path.stem.removeprefix("style-")
             if stem not in wanted and path.suffix in (".json", ".pdf", ".part"):
-                path.unlink(missing_ok=True)
+                self.store.remove(name)
 
 
 class AssetDigests:
-    """sha256 of each site asset, computed at most once per build."""
+    """The digest of each site asset, computed at most once per build."""
 
     def __init__(self, root: Path, assets: frozenset[str], generated: Mapping[str, bytes]) -> None:
         self.root = root
@@ -196,10 +140,10 @@ class AssetDigests:
 
     def _digest(self, rel: str) -> str | None:
         if rel in self.generated:
-            return hashlib.sha256(self.generated[rel]).hexdigest()
+            return digest(self.generated[rel])
         if rel not in self.assets:
             return None
         try:
-            return hashlib.sha256((self.root / rel).read_bytes()).hexdigest()
+            return digest((self.root / rel).read_bytes())
         except OSError:
             return None

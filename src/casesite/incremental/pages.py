@@ -1,4 +1,4 @@
-"""Rendered pages by what they are made from, kept in .casesite-cache/pages.pickle.
+"""Rendered pages by what they are made from, kept in the build cache as pages.pickle.
 
 A page's key is a digest of casesite's code, every layout file, the page's address and
 every value its layout is given. A page whose key is the same as in the last build, and
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,9 +22,14 @@ from typing import Any
 
 import jinja2
 
-from casesite.check.analysis import code_digest
-from casesite.publish import PageScan, Staging
+from casesite.incremental.store import Store, code_digest, digest
+from casesite.publish import Staging
 
+PAGES_ENTRY = "pages.pickle"  # in the build cache
+
+# A page's ids and the addresses it refers to, as the link check scans them:
+# (ids, ((tag, attribute, value, line), ...)). Kept with the page, not made again with it.
+PageScan = tuple[tuple[str, ...], tuple[tuple[str, str, str, int], ...]]
 Entry = tuple[str, str, PageScan]  # (page, digest of its bytes, its link scan)
 
 
@@ -68,7 +72,7 @@ class PageKeys:
             data = _dumps((self.base, page, values))
         except (pickle.PicklingError, TypeError, AttributeError, RecursionError, ValueError):
             return None
-        return hashlib.blake2b(data, digest_size=20).hexdigest()
+        return digest(data)
 
 
 def _dumps(value: object) -> bytes:
@@ -83,6 +87,10 @@ def _dumps(value: object) -> bytes:
 
 def base_key(root: Path) -> bytes:
     return code_digest() + layouts_digest(root) + jinja2.__version__.encode()
+
+
+def _is_entries(value: object) -> bool:
+    return isinstance(value, dict)
 
 
 def _is_scan(value: object) -> bool:
@@ -100,49 +108,29 @@ def _is_scan(value: object) -> bool:
 class PageCache:
     """The pages of the last build by key; `found` holds what this build used or made."""
 
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self.entries: dict[str, Entry] = {}
+    def __init__(self, store: Store | None) -> None:
+        self.store = store
         self.found: dict[str, Entry] = {}
-        if path is None:
-            return
-        try:
-            with path.open("rb") as stream:
-                loaded = pickle.load(stream)
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError,
-                AttributeError, ImportError):  # fmt: skip
-            return
-        if isinstance(loaded, dict):
-            self.entries = loaded
+        loaded = store.read_pickle(PAGES_ENTRY, _is_entries) if store is not None else None
+        self.entries: dict[str, Entry] = loaded if isinstance(loaded, dict) else {}
 
-    def reuse(self, staging: Staging, key: str | None, page: str) -> bool:
+    def reuse(self, staging: Staging, key: str | None, page: str) -> PageScan | None:
         """Take `page` from the current output when its key is known and the file is as
-        the last build left it; its link scan comes with it."""
-        if self.path is None or key is None:
-            return False
+        the last build left it; its link scan, or None when it is not taken."""
+        if self.store is None or key is None:
+            return None
         entry = self.entries.get(key)
         if not (isinstance(entry, tuple) and len(entry) == 3 and entry[0] == page):
-            return False
+            return None
         _, found, scan = entry
-        if not _is_scan(scan):
-            return False
-        if not staging.reuse(page, found):
-            return False
-        staging.scans[page] = scan
-        return True
+        if not _is_scan(scan) or not staging.reuse(page, found):
+            return None
+        return scan
 
     def remember(self, key: str | None, entry: Entry) -> None:
-        if self.path is not None and key is not None:
+        if self.store is not None and key is not None:
             self.found[key] = entry
 
     def save(self) -> None:
-        if self.path is None or self.found == self.entries:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-            with temporary.open("wb") as stream:
-                pickle.dump(dict(sorted(self.found.items())), stream, pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.path)
-        except OSError:
-            pass  # the next build renders every page again
+        if self.store is not None and self.found != self.entries:
+            self.store.write_pickle(PAGES_ENTRY, dict(sorted(self.found.items())))

@@ -8,11 +8,14 @@ folder is thrown away.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
 from casesite.core import Checked
 from casesite.diagnostics import Diagnostic
+from casesite.incremental.pages import PageScan
+from casesite.incremental.store import Store
 from casesite.model import CaseStudy
 from casesite.model import last_changed as changed
 from casesite.outputs import exports
@@ -109,10 +112,14 @@ def finish_site(
     pdf: bool,
     search: bool = True,
     root: Path | None = None,
+    scans: Mapping[str, PageScan] | None = None,
+    cache: Store | None = None,
 ) -> list[Diagnostic]:
     """The sitemap; then every internal link is checked (a broken one is reported at the
     line of its layout under `root`); then Pagefind indexes the pages, unless `search` is
-    False (a preview indexes on request). After every page and write_data_files()."""
+    False (a preview indexes on request). After every page and write_data_files().
+    `scans`: the pages already scanned for the link check (the others are read back);
+    `cache`: the build cache, when this build may use it."""
     site = checked.site
     config = site.config
     folder = staging.path
@@ -124,7 +131,7 @@ def finish_site(
     # Without PDFs in this build (a preview renders them on demand), their links stand.
     on_demand = frozenset() if pdf else frozenset(brief_path(cs) for cs in site.case_studies)
     origins = page_origins(checked, pages)
-    problems = check_links(folder, config.base_url, origins, on_demand, root, staging.scans, pages)
+    problems = check_links(folder, config.base_url, origins, on_demand, root, scans, pages)
     if problems:
         return problems
-    return index_into(staging, config.lang) if search else []
+    return index_into(staging, config.lang, cache) if search else []

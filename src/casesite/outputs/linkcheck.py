@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from casesite.diagnostics import Diagnostic, Location, error
-from casesite.publish import PageScan
+from casesite.incremental.pages import PageScan
 from casesite.routes import in_search_index, page_file
 
 # Attributes that make the browser fetch or navigate to an address.

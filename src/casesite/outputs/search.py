@@ -18,8 +18,6 @@ Pagefind ranks each part by its own word statistics.
 
 from __future__ import annotations
 
-import hashlib
-import importlib.metadata
 import json
 import math
 import os
@@ -28,8 +26,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from casesite.check.analysis import code_digest
 from casesite.diagnostics import Diagnostic, Location, error
+from casesite.incremental.store import Store, code_digest, digest, version
 from casesite.publish import Staging
 from casesite.routes import SEARCH_INDEX, in_search_index
 
@@ -163,54 +161,61 @@ def index_site(folder: Path, lang: str, bundle: Path | None = None) -> list[Diag
     count = max(1, math.ceil(sum(size for _, size in pages) / part_bytes()))
     count = min(count, max(1, len(pages)))
     extra: list[str] = []
-    if count == 1:
-        problems = _run_pagefind(binary, folder, bundle, language)
-        if problems:
-            return problems
-    else:
-        # Page i goes to part i mod count: each part a fair sample of the site, so that its
-        # word statistics (and so its ranking) stay close to the whole site's.
-        with tempfile.TemporaryDirectory(prefix=".pagefind-parts-", dir=bundle.parent) as tmp:
-            scratch = Path(tmp)
-            for k in range(count):
-                site = scratch / f"site-{k + 1}"
-                _link_pages(folder, [rel for rel, _ in pages[k::count]], site)
-                problems = _run_pagefind(binary, site, scratch / f"bundle-{k + 1}", language)
-                shutil.rmtree(site, ignore_errors=True)
-                if problems:
-                    return problems
-            if bundle.exists():
-                shutil.rmtree(bundle)
-            (scratch / "bundle-1").rename(bundle)
-            for k in range(2, count + 1):
-                (scratch / f"bundle-{k}").rename(bundle / f"part-{k}")
-                extra.append(f"part-{k}/")
+    # Pagefind reads its folder in the file system's order, and that order shows in the
+    # index: it is given folders whose entries were made in sorted order (links to the
+    # pages), so the index is the same on any file system, whatever order the pages
+    # were written in. Page i goes to part i mod count: each part a fair sample of the
+    # site, so that its word statistics (and so its ranking) stay close to the whole's.
+    with tempfile.TemporaryDirectory(prefix=".pagefind-parts-", dir=bundle.parent) as tmp:
+        scratch = Path(tmp)
+        for k in range(count):
+            site = scratch / f"site-{k + 1}"
+            _link_pages(folder, [rel for rel, _ in pages[k::count]], site)
+            problems = _run_pagefind(binary, site, scratch / f"bundle-{k + 1}", language)
+            shutil.rmtree(site, ignore_errors=True)
+            if problems:
+                return problems
+        if bundle.exists():
+            shutil.rmtree(bundle)
+        (scratch / "bundle-1").rename(bundle)
+        for k in range(2, count + 1):
+            (scratch / f"bundle-{k}").rename(bundle / f"part-{k}")
+            extra.append(f"part-{k}/")
     (bundle / PARTS_FILE).write_text(json.dumps(extra) + "\n", "utf-8")
     _normalise_modes(bundle)
     return []
 
 
-def _inputs_key(staging: Staging, lang: str) -> str:
+SEARCH_ENTRY = "search.json"  # in the build cache: the last bundle's key and files
+
+
+def _indexer(binary: Path) -> str:
+    """Which indexer: pagefind-bin's version, and the binary's size and time (another
+    binary may be named by CASESITE_PAGEFIND)."""
+    try:
+        info = binary.stat()
+    except OSError:
+        return f"{version('pagefind-bin')} {binary}"
+    return f"{version('pagefind-bin')} {binary} {info.st_size} {info.st_mtime_ns}"
+
+
+def _inputs_key(staging: Staging, lang: str, binary: Path) -> str:
     """What the search bundle is made from: every page's bytes, the language, the
-    indexer's version."""
-    h = hashlib.blake2b(digest_size=20)
-    h.update(code_digest() + lang.encode() + f"\0{part_bytes()}".encode())
-    try:
-        h.update(importlib.metadata.version("pagefind-bin").encode())
-    except importlib.metadata.PackageNotFoundError:
-        h.update(b"pagefind-bin missing")
-    for rel, found in sorted(staging.written.items()):
-        if rel.endswith(".html") and not in_search_index(rel):
-            h.update(f"{rel}\0{found}\n".encode())
-    return h.hexdigest()
+    indexer."""
+    pages = [
+        f"{rel}\0{found}"
+        for rel, found in sorted(staging.written.items())
+        if rel.endswith(".html") and not in_search_index(rel)
+    ]
+    return digest(code_digest(), lang, str(part_bytes()), _indexer(binary), "\n".join(pages))
 
 
-def _reuse(staging: Staging, record: Path) -> bool:
+def _reuse(staging: Staging, cache: Store, key: str) -> bool:
     """Link the last build's bundle when it was made from the same pages."""
-    try:
-        files = json.loads(record.read_text("utf-8"))
-    except (OSError, ValueError):
+    record = cache.read_json(SEARCH_ENTRY)
+    if not isinstance(record, dict) or record.get("key") != key:
         return False
+    files = record.get("files")
     if not isinstance(files, dict) or not files:
         return False
     if not all(isinstance(v, str) and staging.reusable(k, v) for k, v in files.items()):
@@ -218,20 +223,18 @@ def _reuse(staging: Staging, record: Path) -> bool:
     return all(staging.reuse(k, v) for k, v in sorted(files.items()))
 
 
-def index_into(staging: Staging, lang: str) -> list[Diagnostic]:
+def index_into(staging: Staging, lang: str, cache: Store | None = None) -> list[Diagnostic]:
     """Index the staging folder's pages and add the bundle to it through the staging
     folder's own writes (so an unchanged file of it is reused like any other). When no
-    page changed since the last build, the last bundle is reused and Pagefind not run."""
-    record = None
+    page changed since the last build, the last bundle is reused and Pagefind not run
+    (`cache`: the build cache, where the bundle's record is kept)."""
     binary = find_pagefind()
     if binary is None or not binary.is_file():  # missing is an error, reused index or not
         where = f" at {binary}" if binary else ""
         return [_problem(f"the search indexer (Pagefind) was not found{where}")]
-    if staging.cache is not None:
-        key = _inputs_key(staging, lang)
-        record = staging.cache / "search" / f"{key}.json"
-        if _reuse(staging, record):
-            return []
+    key = _inputs_key(staging, lang, binary) if cache is not None else ""
+    if cache is not None and _reuse(staging, cache, key):
+        return []
     bundle_files: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=staging.path.parent) as scratch:
         bundle = Path(scratch) / SEARCH_INDEX
@@ -243,20 +246,9 @@ def index_into(staging: Staging, lang: str) -> list[Diagnostic]:
                 rel = f"{SEARCH_INDEX}/{path.relative_to(bundle).as_posix()}"
                 staging.write_bytes(rel, path.read_bytes())
                 bundle_files[rel] = staging.written[rel]
-    if record is not None:
-        _remember(record, bundle_files)
+    if cache is not None:
+        cache.write_json(SEARCH_ENTRY, {"key": key, "files": bundle_files})
     return []
-
-
-def _remember(record: Path, files: dict[str, str]) -> None:
-    try:
-        if record.parent.is_dir():  # one record: the last build's
-            for old in record.parent.glob("*.json"):
-                old.unlink(missing_ok=True)
-        record.parent.mkdir(parents=True, exist_ok=True)
-        record.write_text(json.dumps(files, sort_keys=True), "utf-8")
-    except OSError:
-        pass  # the next build indexes again
 
 
 def _normalise_modes(bundle: Path) -> None:

@@ -11,7 +11,6 @@ every URL it refused and every error WeasyPrint logged: both fail the build.
 from __future__ import annotations
 
 import ctypes
-import hashlib
 import importlib.metadata
 import logging
 import os
@@ -31,6 +30,7 @@ from casesite.check.links import relative_url
 from casesite.check.svgfonts import check_svg_fonts
 from casesite.core import SITE_ROOT_URL, Checked
 from casesite.diagnostics import Diagnostic
+from casesite.incremental.store import Store, digest
 from casesite.model import CaseStudy
 from casesite.publish import epoch_from_environment
 from casesite.render.body import body_html
@@ -44,7 +44,6 @@ BRIEF_LAYOUT = "brief.html"
 COLLECTION_LAYOUT = "briefs.html"
 BRIEF_CSS = "assets/brief.css"
 CACHE_FORMAT = "casesite-brief-1"
-FONT_CACHE = ".casesite-cache/fonts"  # WOFF2 fonts decompressed once, by content hash
 
 
 def engine_version() -> str:
@@ -52,20 +51,23 @@ def engine_version() -> str:
     return importlib.metadata.version("weasyprint")
 
 
-def style_id(digest: Callable[[str], str | None]) -> str:
+def engine_parts() -> tuple[str, ...]:
+    """What every brief depends on besides its own files: the cache format, WeasyPrint's
+    version, the PDF variant, and which font subsetter runs (HarfBuzz's, or fontTools',
+    whose bytes differ)."""
+    subsetter = "harfbuzz-subset" if has_harfbuzz_subset() else "fonttools"
+    return (CACHE_FORMAT, engine_version(), VARIANT, subsetter)
+
+
+def style_id(digests: Callable[[str], str | None]) -> str:
     """Names the stylesheets as they are now; the fonts they read are listed under it."""
-    parts = (CACHE_FORMAT, engine_version(), VARIANT, digest(BRIEF_CSS), digest(THEME_CSS))
-    return hashlib.sha256("\0".join(str(p) for p in parts).encode()).hexdigest()
+    return digest(*engine_parts(), str(digests(BRIEF_CSS)), str(digests(THEME_CSS)))
 
 
 def engine_key(style_read: Mapping[str, str]) -> str:
     """The part of every brief's cache key that is not its own HTML."""
-    h = hashlib.sha256()
-    for part in (CACHE_FORMAT, engine_version(), VARIANT):
-        h.update(part.encode() + b"\0")
-    for rel, value in sorted(style_read.items()):
-        h.update(f"{rel}\0{value}\0".encode())
-    return h.hexdigest()
+    reads = [f"{rel}\0{value}" for rel, value in sorted(style_read.items())]
+    return digest(*engine_parts(), *reads)
 
 
 # -- HTML ----------------------------------------------------------------------------------
@@ -130,14 +132,14 @@ class EngineSetup:
 
 
 def _stamp(root: Path, assets: frozenset[str]) -> str:
-    h = hashlib.sha256()
+    parts = []
     for rel in sorted(assets):
         try:
             st = (root / rel).stat()
         except OSError:
             continue
-        h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
-    return h.hexdigest()
+        parts.append(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}")
+    return digest(*parts)
 
 
 def font_problems(setup: EngineSetup) -> list[Diagnostic]:
@@ -205,7 +207,7 @@ class Engine:
             setup.root,
             setup.assets,
             {THEME_CSS: setup.theme_css},
-            font_cache=setup.root / FONT_CACHE if setup.font_cache else None,
+            font_cache=Store(setup.root) if setup.font_cache else None,
         )
         self.font_config = OneFilePerFace()
         with _weasyprint_errors() as errors:

@@ -33,6 +33,7 @@ from markupsafe import Markup
 
 from casesite import formatting
 from casesite.core import Checked
+from casesite.incremental.store import digest as store_digest
 from casesite.pdf.briefs import COLLECTION_LAYOUT, engine_version
 from casesite.pdf.merge import PART_FORMAT
 from casesite.render.environment import Layouts
@@ -115,13 +116,8 @@ def front_html(layouts: Layouts, checked: Checked, first_pages: Sequence[int]) -
 def collection_key(engine_key: str, first_html: str, part_keys: Sequence[str]) -> str:
     """The collection's cache key: its front matter as first rendered (the content) and the
     key of every brief in order (their PDFs, hence their lengths), with the tools."""
-    h = hashlib.sha256()
     pieces = (COLLECTION_FORMAT, PART_FORMAT, engine_version(), pypdf_version(), engine_key)
-    for piece in (*pieces, first_html):
-        h.update(piece.encode("utf-8") + b"\0")
-    for key in part_keys:
-        h.update(key.encode() + b"\0")
-    return h.hexdigest()
+    return store_digest(*pieces, first_html, *part_keys)
 
 
 def merge(front: bytes, parts: Sequence[CollectionBrief], lang: str) -> bytes:

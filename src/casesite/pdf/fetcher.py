@@ -10,11 +10,8 @@ and recorded: any other ``file:`` path (``/etc/passwd``, ``../../``), ``data:``,
 
 from __future__ import annotations
 
-import hashlib
 import io
 import mimetypes
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
@@ -23,8 +20,11 @@ from typing import Any
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from casesite.core import SITE_ROOT_URL
+from casesite.incremental.store import Store
+from casesite.incremental.store import digest as store_digest
 from casesite.pdf.addresses import Refused, asset_rel
 
+FONTS = "fonts"  # in the build cache: WOFF2 fonts decompressed once, by content digest
 TYPES = {
     ".css": "text/css",
     ".svg": "image/svg+xml",
@@ -53,14 +53,14 @@ class AssetFetcher(URLFetcher):  # type: ignore[misc]
         root: Path,
         allowed: frozenset[str],
         generated: Mapping[str, bytes] | None = None,
-        font_cache: Path | None = None,
+        font_cache: Store | None = None,
     ) -> None:
         super().__init__(timeout=1, allowed_protocols=("file",), allow_redirects=False)
         self.root = root
         self.allowed = allowed
         self.generated: Mapping[str, bytes] = MappingProxyType(dict(generated or {}))
         self.refused: list[str] = []  # plain-words reasons, in order
-        self.read: dict[str, str] = {}  # rel -> sha256 of the asset's bytes
+        self.read: dict[str, str] = {}  # rel -> digest of the asset's bytes (the store's)
         self.font_cache = font_cache
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
@@ -70,7 +70,7 @@ class AssetFetcher(URLFetcher):  # type: ignore[misc]
         except Refused as exc:
             self.refused.append(str(exc))
             raise
-        digest = self.read[rel] = hashlib.sha256(data).hexdigest()
+        digest = self.read[rel] = store_digest(data)
         kind = TYPES.get(PurePosixPath(rel).suffix.lower()) or (
             mimetypes.guess_type(rel)[0] or "application/octet-stream"
         )
@@ -92,46 +92,31 @@ class AssetFetcher(URLFetcher):  # type: ignore[misc]
 
     def _decompressed(self, data: bytes, digest: str) -> bytes:
         """The font WeasyPrint would decompress from WOFF2 (the same bytes: the same
-        fontTools call), kept in this process (forked workers inherit it) and on disk:
-        decompressing took most of an engine's start-up (0.3 of 0.37 s of CPU)."""
+        fontTools call), kept in this process (forked workers inherit it) and in the build
+        cache: decompressing took most of an engine's start-up (0.3 of 0.37 s of CPU)."""
+        name = f"{FONTS}/{digest}.ttf"
         font = _DECOMPRESSED.get(digest)
         if font is None:
-            font = _DECOMPRESSED[digest] = self._font_from_disk(data, digest)
-        elif self.font_cache is not None and not (self.font_cache / f"{digest}.ttf").exists():
-            _keep(self.font_cache / f"{digest}.ttf", font)
+            font = _DECOMPRESSED[digest] = self._font_from_disk(data, name)
+        elif self.font_cache is not None and not self.font_cache.path(name).exists():
+            self.font_cache.write(name, font)
         return font
 
-    def _font_from_disk(self, data: bytes, digest: str) -> bytes:
-        # Each entry ends with the SHA-256 of the font before it: a damaged entry is
-        # noticed and made again, never embedded.
-        path = self.font_cache / f"{digest}.ttf" if self.font_cache is not None else None
-        try:
-            kept = path.read_bytes() if path is not None else b""
-            if len(kept) > 32 and hashlib.sha256(kept[:-32]).digest() == kept[-32:]:
-                return kept[:-32]
-        except OSError:
-            pass
+    def _font_from_disk(self, data: bytes, name: str) -> bytes:
+        # Each entry is sealed (incremental.store): a damaged entry is noticed and made
+        # again, never embedded.
+        kept = self.font_cache.read(name) if self.font_cache is not None else None
+        if kept is not None:
+            return kept
         from fontTools.ttLib import woff2  # type: ignore[import-untyped]
 
         out = io.BytesIO()
         woff2.decompress(io.BytesIO(data), out)
         font = out.getvalue()
-        if path is not None:
-            _keep(path, font)
+        if self.font_cache is not None:
+            self.font_cache.write(name, font)
         return font
 
     def reset(self) -> None:
         self.refused.clear()
         self.read.clear()
-
-
-def _keep(path: Path, font: bytes) -> None:
-    """A decompressed font in the disk cache, followed by its SHA-256."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-        with os.fdopen(fd, "wb") as f:
-            f.write(font + hashlib.sha256(font).digest())
-        os.replace(tmp, path)
-    except OSError:
-        pass

@@ -23,6 +23,7 @@ from casesite import formatting
 from casesite.core import BriefLink, Checked
 from casesite.diagnostics import Diagnostic, Location, error, warning
 from casesite.incremental.briefs import AssetDigests, BriefCache, CachedBrief, brief_key
+from casesite.incremental.store import CacheMode, Store
 from casesite.model import CaseStudy
 from casesite.parallel import fork_map, jobs_for
 from casesite.pdf.briefs import (
@@ -251,17 +252,22 @@ def make_briefs(
     jobs: int = 0,
     progress: TextIO | None = None,
     prune: bool = False,
-    cache: str = "write",
+    cache: CacheMode = CacheMode.WRITE,
 ) -> tuple[Briefs | None, list[Diagnostic]]:
     """Every brief and the collection, from the cache or rendered; None if any failed.
     `progress`: where to show progress and the summary; `prune`: drop unused cache entries;
-    `cache`: "write", "read" or "off" (the build's --no-cache)."""
+    `cache`: how the build cache is used (off with the build's --no-cache)."""
     with dated_by_content(checked):
         return _make_briefs(checked, root, jobs, progress, prune, cache)
 
 
 def _make_briefs(
-    checked: Checked, root: Path, jobs: int, progress: TextIO | None, prune: bool, mode: str
+    checked: Checked,
+    root: Path,
+    jobs: int,
+    progress: TextIO | None,
+    prune: bool,
+    mode: CacheMode,
 ) -> tuple[Briefs | None, list[Diagnostic]]:
     problems: list[Diagnostic] = []
     if not has_harfbuzz_subset():
@@ -273,12 +279,12 @@ def _make_briefs(
                 "install it: apt-get install libharfbuzz-subset0",
             )
         )
-    setup = engine_setup(checked, root, font_cache=mode == "write")
+    setup = engine_setup(checked, root, font_cache=mode.writes)
     fonts = font_problems(setup)
     if fonts:
         return None, [*problems, *fonts]
     layouts = Layouts(make_environment(root))
-    cache = BriefCache(root, mode)
+    cache = BriefCache(Store(root, mode))
     digests = AssetDigests(setup.root, setup.assets, {THEME_CSS: setup.theme_css})
     studies = {cs.source: cs for cs in checked.site.case_studies}
     try:
@@ -495,7 +501,7 @@ def _render_one(checked: Checked, root: Path, cs: CaseStudy) -> bytes:
     fonts = font_problems(setup)
     if fonts:
         raise BriefFailed(fonts)
-    cache = BriefCache(root)
+    cache = BriefCache(Store(root))
     digests = AssetDigests(setup.root, setup.assets, {THEME_CSS: setup.theme_css})
     try:
         html = brief_html(Layouts(make_environment(root)), checked, cs)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +11,11 @@ from markupsafe import Markup
 
 from casesite.check.links import relative_url
 from casesite.core import BriefsForPages, Checked
-from casesite.incremental.pages import PageCache, PageKeys, base_key
+from casesite.incremental.pages import PageCache, PageKeys, PageScan, base_key
+from casesite.incremental.store import Store
 from casesite.model import CaseStudy
 from casesite.parallel import fork_map, jobs_for
-from casesite.publish import PageScan, Staging
+from casesite.publish import Staging
 from casesite.render.body import body_html
 from casesite.render.environment import Layouts, make_environment
 from casesite.render.facets import Facet, Facets
@@ -23,8 +24,15 @@ from casesite.render.reader import Reader
 from casesite.render.views import PageView, case_study_view, site_view, theme_css
 from casesite.routes import INDEX_URL, LAYOUT_ROUTES, THEME_CSS, case_study_url, page_file
 
-PAGES_FILE = "pages.pickle"  # in the build cache
-Written = tuple[tuple[str, str, PageScan | None], str | None]  # staging.done(), page key
+# A page: where, the digest of its bytes, its link scan (None without a scanner); its key.
+Written = tuple[tuple[str, str, PageScan | None], str | None]
+Scanner = Callable[[str], PageScan]
+
+
+@dataclass(frozen=True)
+class SitePages:
+    count: int  # HTML pages written
+    scans: Mapping[str, PageScan]  # those scanned as they were written, or reused with theirs
 
 
 def write_site(
@@ -36,13 +44,18 @@ def write_site(
     jobs: int = 0,
     watch: bool = False,
     meanwhile: Callable[[], None] | None = None,
-) -> int:
-    """Write every output file; returns the number of HTML pages. `facets`: the site's,
-    computed once a build (render/facets.site_facets). `briefs`: the PDF briefs,
-    already rendered (None for an HTML-only build: the pages then link to no PDF; in a
-    preview, links to briefs made when they are opened). `watch`: the layouts may change
-    between builds in this process (a preview server). `meanwhile()` runs while worker
-    processes render the pages, if any."""
+    scan: Scanner | None = None,
+    cache: Store | None = None,
+) -> SitePages:
+    """Write every output file; returns the number of HTML pages and the scans of the
+    case study and facet pages. `facets`: the site's, computed once a build
+    (render/facets.site_facets). `briefs`: the PDF briefs, already rendered (None for an
+    HTML-only build: the pages then link to no PDF; in a preview, links to briefs made when
+    they are opened). `watch`: the layouts may change between builds in this process (a
+    preview server). `meanwhile()` runs while worker processes render the pages, if any.
+    `scan`: the link check's scan of a page, run where the page is rendered (in the worker
+    on a large site) while it is at hand. `cache`: the build cache, when this build may
+    use and remember pages there."""
     site = checked.site
     layouts = Layouts(make_environment(root, watch))
     site_v = site_view(site.config)
@@ -74,20 +87,23 @@ def write_site(
         return "case-study.html", context, cs.source
 
     # Pages rendered by an earlier build from the same layouts and values are taken from
-    # the current output (not in a preview, nor with --no-cache: staging.cache is None).
-    page_cache = PageCache(staging.cache / PAGES_FILE if staging.cache else None)
+    # the current output (not in a preview, nor with --no-cache: `cache` is None).
+    page_cache = PageCache(cache if scan is not None else None)
     keys = PageKeys(
-        base_key(root) if page_cache.path else b"",
+        base_key(root) if page_cache.store else b"",
         {"facet_groups": reader.groups, "card_facets": reader.card_facets},
     )
 
     def write_page(url: str, made: tuple[str, dict[str, Any], str]) -> Written:
         template, context, subject = made
         rel = page_file(url)
-        key = keys.key(rel, context) if page_cache.path else None
-        if not page_cache.reuse(staging, key, rel):
-            staging.write_text(rel, layouts.render(template, context, subject))
-        return staging.done(rel), key
+        key = keys.key(rel, context) if page_cache.store else None
+        scanned = page_cache.reuse(staging, key, rel)
+        if scanned is None:
+            text = layouts.render(template, context, subject)
+            staging.write_text(rel, text)
+            scanned = scan(text) if scan is not None else None
+        return (rel, staging.written[rel], scanned), key
 
     studies = site.case_studies
     # Lists show a case study's facts, never its body.
@@ -146,10 +162,12 @@ def write_site(
 
     mapped = fork_map(write_pages, rest, jobs_for(len(rest), jobs), meanwhile=index_and_the_rest)
     if mapped.forked:  # written by copies of `staging` in the workers: recorded here
-        staging.claim(page for page, _ in mapped.results)
+        staging.claim((rel, found) for (rel, found, _), _ in mapped.results)
     done += mapped.results
-    for (rel, found, scan), key in done:
-        if scan is not None:
-            page_cache.remember(key, (rel, found, scan))
+    scans: dict[str, PageScan] = {}
+    for (rel, found, scanned), key in done:
+        if scanned is not None:
+            scans[rel] = scanned
+            page_cache.remember(key, (rel, found, scanned))
     page_cache.save()
-    return pages + len(done)
+    return SitePages(pages + len(done), scans)

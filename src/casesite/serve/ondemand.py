@@ -16,6 +16,7 @@ from pathlib import Path
 from casesite.core import Checked, Options
 from casesite.diagnostics import Diagnostic
 from casesite.gate import check
+from casesite.incremental.store import write_atomic
 from casesite.outputs.search import index_site
 from casesite.routes import SEARCH_INDEX, brief_path, brief_slug
 
@@ -52,11 +53,7 @@ def make_pdf(options: Options, out: Path, slug: str) -> list[Diagnostic]:
         data = render_one_brief(checked, options.root, cs)
     except BriefFailed as failed:
         return failed.diagnostics
-    target = out / brief_path(cs)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_bytes(data)
-    temporary.replace(target)
+    write_atomic(out / brief_path(cs), data)
     return []
 
 

@@ -1,0 +1,111 @@
+"""The build cache (incremental.store): every entry sealed with its name and a digest of
+its bytes; a damaged, truncated or swapped entry is discarded with a note and made again,
+and the build publishes what a clean build publishes."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from casesite.incremental.store import CACHE_DIR, CacheMode, Store, seal, unseal
+
+from .conftest import CASE_STUDY, MiniSite, tree_digest
+
+CS = "content/case-studies/hungary.md"
+SECOND = "content/case-studies/second.md"
+EDITED = CASE_STUDY.replace("met at workshops", "met at six workshops")
+
+
+def test_every_flipped_bit_and_every_truncation_of_an_entry_is_noticed() -> None:
+    stored = seal("files.pickle", b"the keepers of the words")
+    assert unseal("files.pickle", stored) == b"the keepers of the words"
+    for i in range(len(stored)):
+        for bit in range(8):
+            damaged = bytearray(stored)
+            damaged[i] ^= 1 << bit
+            assert unseal("files.pickle", bytes(damaged)) is None, (i, bit)
+        assert unseal("files.pickle", stored[:i]) is None, i
+    assert unseal("pages.pickle", stored) is None, "an entry under another name is foreign"
+
+
+def test_a_damaged_entry_is_discarded_with_a_note(tmp_path: Path) -> None:
+    notes: list[str] = []
+
+    class Notes:
+        def write(self, text: str) -> int:
+            notes.append(text)
+            return len(text)
+
+    store = Store(tmp_path, CacheMode.WRITE, Notes())  # type: ignore[arg-type]
+    store.write_json("search.json", {"key": "k"})
+    assert store.read_json("search.json") == {"key": "k"} and not notes
+    path = tmp_path / CACHE_DIR / "search.json"
+    path.write_bytes(path.read_bytes().replace(b'"k"', b'"j"'))
+    assert store.read_json("search.json") is None
+    assert "search.json is damaged" in notes[0] and not path.exists()
+    assert Store(tmp_path, CacheMode.OFF).read("search.json") is None
+
+
+def _kind(rel: str) -> str:
+    """Cache files of one kind: files.pickle; a brief's record, its PDF, its part; ..."""
+    path = Path(rel)
+    if path.parent.name in ("outputs", "fonts"):
+        return path.parent.name
+    if path.name.startswith("style-"):
+        return "style"
+    return path.name if path.parent.name != "briefs" or path.stem == "front-pages" else path.suffix
+
+
+def _damage(how: str, data: bytes, other: bytes) -> bytes:
+    middle = len(data) // 2
+    if how == "a bit flipped":
+        return data[:middle] + bytes([data[middle] ^ 4]) + data[middle + 1 :]
+    if how == "truncated":
+        return data[: len(data) * 2 // 3]
+    return other  # swapped with another entry
+
+
+def test_a_build_with_any_damaged_cache_file_publishes_what_a_clean_build_does(
+    mini_site: Callable[..., MiniSite], tmp_path: Path
+) -> None:
+    """Every cache file of one kind, damaged one way, under a build that reads them all: the
+    second case study changes, so its brief, the collection and its parts are made again
+    (with the fonts and the front matter's length from the cache) while the first's brief
+    and the pages that did not change come from the cache. Each kind, each damage."""
+    site = mini_site(
+        {SECOND: CASE_STUDY.replace("title: Police", "title: Teachers")}, pdf=True, search=True
+    )
+    for _ in range(2):  # the second build records the front matter's length
+        run = site.run_process("build")
+        assert run.code == 0, run.err
+    pristine = tmp_path / "pristine"
+    shutil.copytree(site.root / CACHE_DIR, pristine / "cache")
+    shutil.copytree(site.out, pristine / "site")
+    site.write({SECOND: EDITED.replace("title: Police", "title: Teachers")})
+    run = site.run_process("build", "--no-cache", "--out", "clean")
+    assert run.code == 0, run.err
+    clean = tree_digest(site.root / "clean")
+    cache = pristine / "cache"
+    files = sorted(p.relative_to(cache).as_posix() for p in cache.rglob("*") if p.is_file())
+    kinds: dict[str, list[str]] = {}
+    for rel in files:
+        kinds.setdefault(_kind(rel), []).append(rel)
+    expected = {"files.pickle", "pages.pickle", "search.json", "outputs", "fonts", "style"}
+    expected |= {".json", ".pdf", ".part", "front-pages.json"}  # a brief's record, PDF, part
+    assert expected <= set(kinds), sorted(kinds)
+    for kind, rels in sorted(kinds.items()):
+        # Swapped: each file of the kind gets the next one's bytes (another kind's if alone).
+        others = rels[1:] + rels[:1] if len(rels) > 1 else [next(f for f in files if f != rels[0])]
+        for how in ("a bit flipped", "truncated", "swapped"):
+            shutil.rmtree(site.root / CACHE_DIR)
+            shutil.rmtree(site.out)
+            shutil.copytree(cache, site.root / CACHE_DIR)
+            shutil.copytree(pristine / "site", site.out)
+            for rel, other in zip(rels, others, strict=True):
+                damaged = _damage(how, (cache / rel).read_bytes(), (cache / other).read_bytes())
+                (site.root / CACHE_DIR / rel).write_bytes(damaged)
+            run = site.run_process("build")
+            assert run.code == 0, (kind, how, run.err)
+            assert tree_digest(site.out) == clean, (kind, how)
+            assert "note: the cache entry" in run.err, (kind, how, run.err)
