@@ -1,8 +1,10 @@
-"""The commands (build, check, quotes, new, serve) and their exit codes: 0, 1 content, 2 usage."""
+"""The commands (build, check, quotes, new, serve) and their exit codes: 0, 1 content, 2 usage,
+3 file system."""
 
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -23,7 +25,29 @@ from casesite.publish import (
     check_private_output,
 )
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_FILES = 0, 1, 2, 3
+# What to do about a file-system error, by errno.
+FILES_ADVICE = {
+    errno.ENOSPC: "free some space on that disk, or build elsewhere with --out",
+    errno.EDQUOT: "free some space within your quota, or build elsewhere with --out",
+    errno.EROFS: "that file system is read-only: build elsewhere with --out",
+    errno.EACCES: "make the folder writable for you, or build elsewhere with --out",
+    errno.EPERM: "make the folder writable (if it is immutable: chattr -i), or build elsewhere "
+    "with --out",
+    errno.ENOTDIR: "a file stands where a folder must go: move it away, or choose another --out",
+    errno.EEXIST: "a file stands where a folder must go: move it away, or choose another --out",
+}
+
+
+def files_problem(exc: OSError, out: Path) -> str:
+    """A file-system error as one line: where, what the system said, what to do."""
+    where = exc.filename if exc.filename is not None else out
+    advice = FILES_ADVICE.get(exc.errno or 0, "check that folder, or build elsewhere with --out")
+    said = exc.strerror or str(exc)
+    return (
+        f"casesite: error: cannot write {where}: {said}; {advice}; nothing was published "
+        f"(the previous {out.name}/ is unchanged)."
+    )
 
 
 def _date(text: str) -> date:
@@ -159,6 +183,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         result, report = build(options)
+    except OSError as exc:  # the file system's, not the content's
+        print(files_problem(exc, options.out), file=sys.stderr)
+        return EXIT_FILES
     except OutputClash as exc:  # a fault of casesite's, not of the content
         print(
             f"casesite: error: {exc} (an inconsistency inside casesite; please report it); "

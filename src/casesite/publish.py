@@ -114,9 +114,18 @@ class Staging:
         previous: Mapping[str, tuple[str, int]] | None = None,
     ) -> None:
         self.out = out.absolute()
-        self.out.parent.mkdir(parents=True, exist_ok=True)
-        self.path = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.staging-", dir=self.out.parent))
-        self.path.chmod(0o755)
+        # The folders above the output this build makes: removed again if it fails.
+        self.made = [p for p in (self.out.parent, *self.out.parent.parents) if not p.exists()]
+        try:
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            remove_leftovers(
+                self.out.parent, (f".{self.out.name}.staging-", f".{self.out.name}.old-")
+            )
+            self.path = Path(tempfile.mkdtemp(prefix=self._prefix("staging"), dir=self.out.parent))
+            self.path.chmod(0o755)
+        except OSError:
+            self._unmake()
+            raise
         self.epoch = epoch
         self.previous = dict(previous or {}) if (self.out / MARKER).is_file() else {}
         self.written: dict[str, str] = {}  # rel -> digest of its bytes
@@ -133,6 +142,21 @@ class Staging:
     ) -> None:
         if self.path.exists():
             shutil.rmtree(self.path, ignore_errors=True)
+        if kind is not None:
+            self._unmake()
+
+    def _prefix(self, kind: str) -> str:
+        """A folder of this build beside the output: '._site.staging-<pid>-...'. The pid
+        tells the next build whether the one that made it is still running."""
+        return f".{self.out.name}.{kind}-{os.getpid()}-"
+
+    def _unmake(self) -> None:
+        """Remove the folders above the output this build made (when still empty)."""
+        for folder in self.made:  # deepest first
+            try:
+                folder.rmdir()
+            except OSError:
+                return
 
     def target(self, rel: str) -> Path:
         pure = PurePosixPath(rel)
@@ -268,12 +292,48 @@ class Staging:
             os.rename(self.path, self.out)
             return
         if _exchange(self.path, self.out):
-            shutil.rmtree(self.path)  # now holds the previous build
+            # Now holds the previous build; what cannot be removed, the next build removes.
+            shutil.rmtree(self.path, ignore_errors=True)
             return
-        old = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.old-", dir=self.out.parent))
-        os.rename(self.out, old / "site")
-        os.rename(self.path, self.out)
-        shutil.rmtree(old)
+        old = Path(tempfile.mkdtemp(prefix=self._prefix("old"), dir=self.out.parent))
+        try:
+            os.rename(self.out, old / "site")
+        except OSError:
+            old.rmdir()
+            raise
+        try:
+            os.rename(self.path, self.out)
+        except OSError:
+            os.rename(old / "site", self.out)  # the previous output stays
+            old.rmdir()
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
+def remove_leftovers(folder: Path, prefixes: tuple[str, ...]) -> None:
+    """Remove the folders in `folder` that a build which is no longer running left there
+    (killed, or its machine stopped): named by one of `prefixes`, then its process id."""
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        prefix = next((p for p in prefixes if entry.name.startswith(p)), None)
+        if prefix is None:
+            continue
+        pid = entry.name[len(prefix) :].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)) and entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
 
 
 def manifest(out: Path, written: Mapping[str, str]) -> dict[str, tuple[str, int]]:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from casesite.diagnostics import Diagnostic, Location, error
 from casesite.incremental.store import Store, code_digest, digest, version
-from casesite.publish import Staging
+from casesite.publish import Staging, remove_leftovers
 from casesite.routes import SEARCH_INDEX, in_search_index
 
 SEARCH_LAYOUT = "layouts/search.html"
@@ -38,6 +38,7 @@ TIMEOUT_SECONDS = 300
 # CASESITE_SEARCH_PART_BYTES overrides it (tests use it to index a small site in parts).
 PART_BYTES = 32 * 1024 * 1024
 PARTS_FILE = "casesite-parts.json"
+SCRATCH = ".pagefind-"  # beside the staging folder, then the build's process id
 BODY_MARK = b"data-pagefind-body"
 # Pagefind's ready-made interfaces; the search page uses its API (pagefind.js) only, so
 # these are not published (about 420 KB).
@@ -236,7 +237,9 @@ def index_into(staging: Staging, lang: str, cache: Store | None = None) -> list[
     if cache is not None and _reuse(staging, cache, key):
         return []
     bundle_files: dict[str, str] = {}
-    with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=staging.path.parent) as scratch:
+    remove_leftovers(staging.path.parent, (SCRATCH,))
+    scratch_prefix = f"{SCRATCH}{os.getpid()}-"
+    with tempfile.TemporaryDirectory(prefix=scratch_prefix, dir=staging.path.parent) as scratch:
         bundle = Path(scratch) / SEARCH_INDEX
         problems = index_site(staging.path, lang, bundle)
         if problems:
