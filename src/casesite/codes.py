@@ -73,6 +73,7 @@ CODES: dict[str, Code] = _codes(
     ("unknown-programme", E, "no programme file of that name"),
     ("invalid-slug", E, "a file name or slug that cannot be a web address"),
     ("slug-collision", E, "two case studies at one web address"),
+    ("language-mismatch", E, "the language in a file name and its 'lang:' differ"),
     # The story: headings, links and pictures (check/markdown, check/links)
     ("heading-level", E, "a '#' heading in the story"),
     ("image-alt-missing", E, "a picture without a description"),
@@ -97,6 +98,8 @@ CODES: dict[str, Code] = _codes(
     ("quote-taken-down", W, "consent lapsed: the build leaves the quote out of what it publishes"),
     ("quote-out-of-scope", E, "the approval does not cover this case study or channel"),
     ("quote-text-differs", E, "the words on the page are not the approved words"),
+    ("quote-not-translated", E, "the speaker has not approved the words in the page's language"),
+    ("invalid-translation", E, "an approval record's translation in the record's own language"),
     ("invalid-quote-id", E, "an approval file name that cannot be a quote id"),
     ("approval-unused", W, "no case study uses this approval record"),
     # The site settings, programmes and layouts

@@ -209,3 +209,9 @@ def file_size(size: int, lang: str) -> str:
         return unbreakable(str(format_unit(kb, "digital-kilobyte", "short", locale=locale(lang))))
     mb = (Decimal(size) / Decimal(1_000_000)).quantize(Decimal("0.1"))
     return unbreakable(str(format_unit(mb, "digital-megabyte", "short", locale=locale(lang))))
+
+
+def language_name(code: str, lang: str) -> str:
+    """The name of the language `code` in language `lang`: "Hungarian", "maďarčina"."""
+    key = code.replace("_", "-").split("-")[0].lower()
+    return str(locale(lang).languages.get(key) or code)

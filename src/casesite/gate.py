@@ -194,7 +194,8 @@ def analyse(options: Options) -> Analysis:
             studies.append(f.case_study)
     for r in analysed.records:
         report.extend(r.problems)
-    approvals = collect(r.approval for r in analysed.records if r.approval is not None)
+    records = (r.approval for r in analysed.records if r.approval is not None)
+    approvals = collect(records, (config or FALLBACK_CONFIG).lang)
     if config is None:
         return empty
     site, found = assemble(config, programmes, studies, assets, options.drafts)

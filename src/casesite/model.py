@@ -5,7 +5,7 @@ from __future__ import annotations
 import copyreg
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
@@ -34,6 +34,19 @@ copyreg.pickle(MappingProxyType, _reduce_mapping)
 
 def _frozen_mapping() -> MappingProxyType[str, Any]:
     return MappingProxyType({})
+
+
+def language_key(lang: str) -> str:
+    """The primary subtag of a language code, lower case: "hu" for hu-HU, "en" for en-GB.
+    Versions of one story, and the parts of the site, are told apart by it."""
+    return lang.replace("_", "-").split("-")[0].lower()
+
+
+def edition_of(lang: str, site_lang: str) -> str:
+    """The folder of a language's part of the site: "" for the site's own language (its
+    pages keep the addresses they always had), else the language key ("hu")."""
+    key = language_key(lang)
+    return "" if key == language_key(site_lang) else key
 
 
 @dataclass(frozen=True)
@@ -79,6 +92,15 @@ class Programme:
     logo: str = ""
     partners: tuple[Partner, ...] = ()
     funders: tuple[Partner, ...] = ()
+    # (language key, name, about) in other languages; "" where not given
+    translations: tuple[tuple[str, str, str], ...] = ()
+
+    def in_language(self, key: str) -> Programme:
+        """The programme as a page in language `key` shows it."""
+        for lang, name, about in self.translations:
+            if lang == key:
+                return replace(self, name=name or self.name, about=about or self.about)
+        return self
 
 
 @dataclass(frozen=True)
@@ -111,6 +133,9 @@ class CaseStudy:
     images: tuple[Image, ...] = ()
     extra: MappingProxyType[str, Any] = field(default_factory=_frozen_mapping)
     location: Location = field(default_factory=lambda: Location("", 1, 1))
+    # "" for the site's language, else the language key ("hu"): the part of the site
+    # the page belongs to. Versions of one story share the slug.
+    edition: str = ""
 
 
 def last_changed(cs: CaseStudy) -> date:

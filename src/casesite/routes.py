@@ -59,6 +59,12 @@ class LayoutRoutes:
 LAYOUT_ROUTES = LayoutRoutes()
 
 
+def edition_prefix(edition: str) -> str:
+    """Where the pages of a language's part of the site start: "" for the site's own
+    language (the addresses it always had), "hu/" for Hungarian."""
+    return f"{edition}/" if edition else ""
+
+
 def page_file(url: str) -> str:
     """The file a page at `url` is written to."""
     return url + INDEX_FILE
@@ -75,8 +81,9 @@ def is_page_file(path: str) -> bool:
 
 
 def case_study_url(cs: CaseStudy) -> str:
-    """The URL of a case study's page."""
-    return slug_url(cs.slug)
+    """The URL of a case study's page: its version in a language other than the site's
+    is in that language's part ("hu/case-studies/x/")."""
+    return edition_prefix(cs.edition) + slug_url(cs.slug)
 
 
 def slug_url(slug: str) -> str:

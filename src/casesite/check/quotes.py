@@ -12,10 +12,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from casesite import formatting
 from casesite.check.blocks import Paragraph
 from casesite.check.markdown import LinkUse, QuoteUse
 from casesite.diagnostics import Diagnostic, Location, did_you_mean, error, warning
-from casesite.model import CaseStudy
+from casesite.model import CaseStudy, language_key
 from casesite.validate.approvals import Approval
 from casesite.validate.quotation import reads_as_quotation
 
@@ -94,10 +95,8 @@ class QuoteCheck:
 
     @property
     def status(self) -> str:
-        if self.approval is None:
-            return "no record"
         if self.ok:
-            return "approved"
+            return "approved" if self.approval is not None else "no record"
         first = next(p for p in self.problems if p.is_error)
         return first.code.removeprefix("quote-").replace("-", " ")
 
@@ -129,10 +128,29 @@ def check_quote(
             "'status: pending' until they approve it",
         )
         return QuoteCheck(use, cs, None, tuple(problems))
+    record, found = approval, approval.in_language(cs.lang)
+    if found is None:
+        language = formatting.language_name(cs.lang, "en")
+        fail(
+            "quote-not-translated",
+            f"the quote '{use.id}' is approved in "
+            f"{formatting.language_name(record.lang, 'en')}, but this page is in {language} "
+            f"and {record.speaker} has not approved the {language} words",
+            f"ask {record.speaker} to approve the {language} wording, and record it in "
+            f"{record.source} under 'translations: {language_key(cs.lang)}:' (text, status, "
+            "approved_on, method)",
+        )
+        return QuoteCheck(use, cs, None, tuple(problems))
+    approval = found
     if approval.status == "pending":
         fail(
             "quote-pending",
-            f"{approval.speaker} has not approved the quote '{use.id}' yet (status: pending)",
+            f"{approval.speaker} has not approved the quote '{use.id}' yet (status: pending)"
+            + (
+                f" in {formatting.language_name(approval.lang, 'en')}"
+                if approval.translated_from
+                else ""
+            ),
             "ask for approval ('casesite quotes --requests DIR' writes the request), then set "
             "'status: approved' and 'approved_on:' in " + approval.source,
         )

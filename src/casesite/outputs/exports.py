@@ -43,6 +43,7 @@ COLUMNS: tuple[str, ...] = (
     "published",
     "updated",
     "lang",
+    "versions",
 )
 
 
@@ -80,6 +81,8 @@ def row(cs: CaseStudy, site: Site, pdf_url: str) -> dict[str, Any]:
         "published": cs.published.isoformat(),
         "updated": cs.updated.isoformat() if cs.updated else "",
         "lang": cs.lang,
+        # The story in every language it is written in (this version too): language -> URL.
+        "versions": {v.lang: base + case_study_url(v) for v in site.versions(cs.slug)},
     }
 
 
@@ -104,6 +107,8 @@ def _cell(name: str, value: Any) -> str:
         return _plain(Decimal(str(value)))
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k} {v}" for k, v in value.items())
     return str(value)
 
 

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from casesite.model import CaseStudy, last_changed
+from casesite.render.languages import Alternate
 from casesite.routes import FEED_PATH, SITEMAP_PATH, case_study_url
 from casesite.validate.site import Site
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML = "http://www.w3.org/1999/xhtml"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -24,6 +26,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 class SitemapEntry:
     url: str  # site-relative, without a leading slash ("" is the home page)
     lastmod: date | None
+    alternates: tuple[Alternate, ...] = ()  # its versions in every language, and x-default
 
 
 def latest(case_studies: Iterable[CaseStudy]) -> date | None:
@@ -43,7 +46,6 @@ def _xml(root: ET.Element) -> bytes:
 def atom_feed(site: Site) -> bytes:
     """One entry per published case study, newest first."""
     config = site.config
-    base = config.base_url
     ET.register_namespace("", ATOM)
 
     def sub(parent: ET.Element, tag: str, text: str = "", **attrs: str) -> ET.Element:
@@ -53,14 +55,15 @@ def atom_feed(site: Site) -> bytes:
         return element
 
     feed = ET.Element(f"{{{ATOM}}}feed", {XML_LANG: config.lang})
-    sub(feed, "id", base)
+    base, home = config.base_url, config.base_url + site.prefix
+    sub(feed, "id", home)
     sub(feed, "title", config.name)
     if config.tagline:
         sub(feed, "subtitle", config.tagline)
     newest = latest(site.case_studies)
     sub(feed, "updated", _stamp(newest) if newest else "1970-01-01T00:00:00Z")
-    sub(feed, "link", rel="self", type="application/atom+xml", href=base + FEED_PATH)
-    sub(feed, "link", rel="alternate", type="text/html", href=base)
+    sub(feed, "link", rel="self", type="application/atom+xml", href=home + FEED_PATH)
+    sub(feed, "link", rel="alternate", type="text/html", href=home)
     author = sub(feed, "author")
     sub(author, "name", config.name)
     if config.licence_name:
@@ -84,13 +87,18 @@ def atom_feed(site: Site) -> bytes:
 
 
 def sitemap(base_url: str, entries: Iterable[SitemapEntry]) -> bytes:
+    """Every page; a page in several languages lists each version as an xhtml:link."""
     ET.register_namespace("", SITEMAP)
+    ET.register_namespace("xhtml", XHTML)
     urlset = ET.Element(f"{{{SITEMAP}}}urlset")
     for item in sorted(entries, key=lambda e: e.url):
         url = ET.SubElement(urlset, f"{{{SITEMAP}}}url")
         ET.SubElement(url, f"{{{SITEMAP}}}loc").text = base_url + item.url
         if item.lastmod is not None:
             ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = item.lastmod.isoformat()
+        for other in item.alternates:
+            attrs = {"rel": "alternate", "hreflang": other.hreflang, "href": base_url + other.url}
+            ET.SubElement(url, f"{{{XHTML}}}link", attrs)
     return _xml(urlset)
 
 

@@ -30,6 +30,7 @@ from casesite.outputs.linkcheck import PageOrigin, check_links
 from casesite.outputs.search import index_into
 from casesite.publish import Staging
 from casesite.render.facets import Facets
+from casesite.render.languages import Languages, site_languages
 from casesite.routes import (
     CSV_PATH,
     FEED_PATH,
@@ -47,22 +48,23 @@ from casesite.routes import (
 )
 
 
-def page_origins(checked: Checked, pages: list[str]) -> dict[str, PageOrigin]:
+def page_origins(checked: Checked, pages: list[str], languages: Languages) -> dict[str, PageOrigin]:
     """Which layout (and case study) each HTML page of the build came from."""
     by_url = {case_study_url(cs): cs for cs in checked.site.case_studies}
     origins: dict[str, PageOrigin] = {}
     for page in pages:
-        url = page_url(page)
-        if url == INDEX_URL:
+        full = page_url(page)
+        url = languages.split(full)[1]  # the address within its language's part
+        if full in by_url:
+            origins[page] = PageOrigin("layouts/case-study.html", by_url[full].source)
+        elif url == INDEX_URL:
             origins[page] = PageOrigin("layouts/index.html", "the index page")
         elif page == NOT_FOUND_PATH:
             origins[page] = PageOrigin("layouts/404.html", "the page for missing addresses")
         elif url == SEARCH_URL:
             origins[page] = PageOrigin("layouts/search.html", "the search page")
-        elif url in by_url:
-            origins[page] = PageOrigin("layouts/case-study.html", by_url[url].source)
         elif is_facet_url(url):
-            origins[page] = PageOrigin("layouts/facet.html", f"the page {url}")
+            origins[page] = PageOrigin("layouts/facet.html", f"the page {full}")
     return origins
 
 
@@ -71,19 +73,23 @@ def _html_pages(staging: Staging) -> list[str]:
     return sorted(rel for rel in staging.written if rel.endswith(".html"))
 
 
-def sitemap_entries(checked: Checked, facets: Facets, pages: list[str]) -> list[SitemapEntry]:
+def sitemap_entries(
+    checked: Checked, facets: Mapping[str, Facets], pages: list[str]
+) -> list[SitemapEntry]:
     """Every page a reader may land on (not the 404 page), with its last change."""
     site = checked.site
     lastmod: dict[str, date | None] = {case_study_url(cs): changed(cs) for cs in site.case_studies}
-    for facet in facets.all():
-        lastmod[facet.url] = latest(facet.case_studies)
+    for part_facets in facets.values():
+        for facet in part_facets.all():
+            lastmod[facet.url] = latest(facet.case_studies)
     newest = latest(site.case_studies)
+    languages = site_languages(site, facets)
     entries = []
     for page in pages:
         if not is_page_file(page):
             continue
         url = page_url(page)
-        entries.append(SitemapEntry(url, lastmod.get(url, newest)))
+        entries.append(SitemapEntry(url, lastmod.get(url, newest), languages.alternates(url)))
     return entries
 
 
@@ -98,16 +104,19 @@ def write_data_files(checked: Checked, staging: Staging) -> None:
     def pdf_url(cs: CaseStudy) -> str:
         return config.base_url + brief_path(cs) if (folder / brief_path(cs)).is_file() else ""
 
-    table = exports.rows(site, pdf_url)
-    staging.write_text(JSON_PATH, exports.to_json(site, table))
-    staging.write_text(CSV_PATH, exports.to_csv(table))
-    staging.write_bytes(FEED_PATH, atom_feed(site))
+    # Each language's part of the site has its own: hu/case-studies.json, hu/feed.xml.
+    for edition in site.editions():
+        part = site.part(edition)
+        table = exports.rows(part, pdf_url)
+        staging.write_text(part.prefix + JSON_PATH, exports.to_json(part, table))
+        staging.write_text(part.prefix + CSV_PATH, exports.to_csv(table))
+        staging.write_bytes(part.prefix + FEED_PATH, atom_feed(part))
     staging.write_text(ROBOTS_PATH, robots_txt(config.base_url))
 
 
 def finish_site(
     checked: Checked,
-    facets: Facets,
+    facets: Mapping[str, Facets],
     staging: Staging,
     pdf: bool,
     search: bool = True,
@@ -130,7 +139,7 @@ def finish_site(
 
     # Without PDFs in this build (a preview renders them on demand), their links stand.
     on_demand = frozenset() if pdf else frozenset(brief_path(cs) for cs in site.case_studies)
-    origins = page_origins(checked, pages)
+    origins = page_origins(checked, pages, site_languages(site, facets))
     problems = check_links(folder, config.base_url, origins, on_demand, root, scans, pages)
     if problems:
         return problems

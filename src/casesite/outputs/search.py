@@ -106,9 +106,8 @@ def _run_pagefind(binary: Path, site: Path, out: Path, language: str) -> list[Di
         str(site),
         "--output-path",
         str(out),
-        # One index for the whole site, so the search page finds case studies in every language.
-        "--force-language",
-        language,
+        # One index per language, by each page's <html lang>: the search page of each
+        # language's part of the site searches the pages in that language.
         "--silent",
     ]
     try:

@@ -30,11 +30,12 @@ class Facet:
     label: str  # what a reader sees: "Hungary", "2021", "hate crime"
     value: str  # the value in the content: "HU", "stronger-roots", "2021", "hate crime"
     case_studies: tuple[CaseStudy, ...]  # newest first, as on the index
+    prefix: str = ""  # the part of the site in its language: "" or "hu/"
 
     @property
     def url(self) -> str:
         """Site-relative address of the facet's page, without a leading slash."""
-        return facet_url(self.kind, self.key)
+        return self.prefix + facet_url(self.kind, self.key)
 
     @property
     def count(self) -> int:
@@ -97,7 +98,10 @@ def _unique_keys(labels: Iterable[str], make: dict[str, str]) -> dict[str, str]:
 
 
 def build_facets(
-    case_studies: tuple[CaseStudy, ...], programmes: Mapping[str, Programme], lang: str
+    case_studies: tuple[CaseStudy, ...],
+    programmes: Mapping[str, Programme],
+    lang: str,
+    prefix: str = "",
 ) -> Facets:
     """Group the published case studies (newest first) by every kind of facet."""
     members: dict[str, dict[str, list[CaseStudy]]] = {kind: {} for kind in KINDS}
@@ -120,7 +124,7 @@ def build_facets(
             fixed = {v: slugify(v) for v in members[kind]}
         keys = _unique_keys(members[kind], fixed)
         facets = [
-            Facet(kind, keys[value], label(kind, value), value, tuple(found))
+            Facet(kind, keys[value], label(kind, value), value, tuple(found), prefix)
             for value, found in members[kind].items()
         ]
         if kind == "year":
@@ -141,7 +145,14 @@ def build_facets(
     return Facets(MappingProxyType(groups), MappingProxyType(by_source))
 
 
-def site_facets(site: Site) -> Facets:
-    """The facets of a site, in its language. build.py computes them once a build and
+def site_facets(site: Site) -> Mapping[str, Facets]:
+    """The facets of each language's part of a (whole) site, by edition ("" for the site's
+    own language first), each in its language. build.py computes them once a build and
     passes them to the pages and the sitemap."""
-    return build_facets(site.case_studies, site.programmes, site.config.lang)
+    found: dict[str, Facets] = {}
+    for edition in site.editions():
+        part = site.part(edition)
+        found[edition] = build_facets(
+            part.case_studies, part.programmes, part.config.lang, part.prefix
+        )
+    return MappingProxyType(found)

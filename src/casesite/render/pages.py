@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,10 @@ from casesite.render.body import body_html
 from casesite.render.environment import Layouts, make_environment
 from casesite.render.facets import Facet, Facets
 from casesite.render.i18n import Translator
-from casesite.render.reader import Reader
-from casesite.render.views import PageView, case_study_view, site_view, theme_css
-from casesite.routes import INDEX_URL, LAYOUT_ROUTES, THEME_CSS, case_study_url, page_file
+from casesite.render.languages import site_languages
+from casesite.render.reader import Common, Reader
+from casesite.render.views import CaseStudyView, PageView, case_study_view, site_view, theme_css
+from casesite.routes import LAYOUT_ROUTES, THEME_CSS, case_study_url, edition_prefix, page_file
 
 # A page: where, the digest of its bytes, its link scan (None without a scanner); its key.
 Written = tuple[tuple[str, str, PageScan | None], str | None]
@@ -35,9 +37,37 @@ class SitePages:
     scans: Mapping[str, PageScan]  # those scanned as they were written, or reused with theirs
 
 
+def _write_index(
+    reader: Reader,
+    layouts: Layouts,
+    staging: Staging,
+    common: Common,
+    views: Mapping[str, CaseStudyView],
+) -> int:
+    """The index of the part of the site in one language."""
+    site = reader.site
+    lang, url = reader.lang, site.prefix
+    name = site.config.name
+    page = PageView(name, site.config.tagline or name, lang, site.config.base_url + url)
+    listed = [views[cs.source] for cs in site.case_studies]
+    html = layouts.render(
+        "index.html",
+        {
+            **common(lang, url),
+            "page": page,
+            "case_studies": listed,
+            "card": reader.card(layouts, common, url),
+            **reader.index_extras(),
+        },
+        "the index page" if not url else f"the index page {url}",
+    )
+    staging.write_text(page_file(url), html)
+    return 1
+
+
 def write_site(
     checked: Checked,
-    facets: Facets,
+    facets: Mapping[str, Facets],
     root: Path,
     staging: Staging,
     briefs: BriefsForPages | None = None,
@@ -48,7 +78,7 @@ def write_site(
     cache: Store | None = None,
 ) -> SitePages:
     """Write every output file; returns the number of HTML pages and the scans of the
-    case study and facet pages. `facets`: the site's, computed once a build
+    case study and facet pages. `facets`: each language's, computed once a build
     (render/facets.site_facets). `briefs`: the PDF briefs, already rendered (None for an
     HTML-only build: the pages then link to no PDF; in a preview, links to briefs made when
     they are opened). `watch`: the layouts may change between builds in this process (a
@@ -58,31 +88,41 @@ def write_site(
     use and remember pages there."""
     site = checked.site
     layouts = Layouts(make_environment(root, watch))
-    site_v = site_view(site.config)
     base = site.config.base_url
-    reader = Reader(checked, facets, pdf=briefs is not None)
+    readers = {e: Reader(checked, facets[e], briefs is not None, e) for e in site.editions()}
+    reader = readers[""]
+    languages = site_languages(site, facets)
+    site_views = {e: site_view(r.site.config) for e, r in readers.items()}
     if briefs is not None:
         briefs.write(staging)
     pages = 0
 
-    def common(lang: str, url: str) -> dict[str, Any]:
+    def common(edition: str, lang: str, url: str) -> dict[str, Any]:
+        """What every page gets: its part's settings, the way to the site's root and to
+        the part's index (`home`), and the page's versions in other languages."""
+        home = relative_url(url, edition_prefix(edition))
         return {
             "i18n": Translator(lang),
-            "site": site_v,
+            "site": site_views[edition],
             "root": relative_url(url, ""),
+            "home": home,
             "routes": LAYOUT_ROUTES,
+            "alternates": languages.alternates(url),
+            "languages": languages.switcher(url, lang),
         }
+
+    commons = {e: partial(common, e) for e in readers}
 
     def case_study_page(cs: CaseStudy) -> tuple[str, dict[str, Any], str]:
         body = body_html(checked, cs)
         view = replace(by_source[cs.source], body_html=body)
         page = PageView(cs.title, cs.summary, cs.lang, base + case_study_url(cs))
         context = {
-            **common(cs.lang, case_study_url(cs)),
+            **common(cs.edition, cs.lang, case_study_url(cs)),
             "page": page,
             "cs": view,
             "brief": briefs.link(cs) if briefs is not None else None,
-            **reader.case_study_extras(cs),
+            **readers[cs.edition].case_study_extras(cs),
         }
         return "case-study.html", context, cs.source
 
@@ -118,7 +158,8 @@ def write_site(
                 if isinstance(item, CaseStudy):
                     written.append(write_page(case_study_url(item), case_study_page(item)))
                 else:
-                    page = reader.facet_page(layouts, common, by_source, item)
+                    edition = languages.split(item.url)[0].edition
+                    page = readers[edition].facet_page(layouts, commons[edition], by_source, item)
                     written.append(write_page(item.url, page))
         return written
 
@@ -127,7 +168,7 @@ def write_site(
     # batch across processes, the facet pages with the most case studies first (a page of
     # hundreds of cards takes as long as dozens of case studies: last, it would keep one
     # worker busy while the other waits).
-    facet_pages = reader.facet_list()
+    facet_pages = [f for r in readers.values() for f in r.facet_list()]
     first: list[CaseStudy | Facet] = [*studies[:1], *facet_pages[:1]]
     rest: list[CaseStudy | Facet] = [
         *sorted(facet_pages[1:], key=lambda f: -f.count),
@@ -138,22 +179,9 @@ def write_site(
     def index_and_the_rest() -> None:
         """The pages of the site's own and the assets: here, while the workers render."""
         nonlocal pages
-        lang = site.config.lang
-        index_page = PageView(site.config.name, site.config.tagline or site.config.name, lang, base)
-        html = layouts.render(
-            "index.html",
-            {
-                **common(lang, INDEX_URL),
-                "page": index_page,
-                "case_studies": views,
-                "card": reader.card(layouts, common, INDEX_URL),
-                **reader.index_extras(),
-            },
-            "the index page",
-        )
-        staging.write_text(page_file(INDEX_URL), html)
-        pages += 1
-        pages += reader.write_pages(layouts, staging, common)
+        for edition, part in readers.items():
+            pages += _write_index(part, layouts, staging, commons[edition], by_source)
+            pages += part.write_pages(layouts, staging, commons[edition])
         for rel in sorted(site.assets):
             staging.copy_file(root / rel, rel)
         staging.write_text(THEME_CSS, theme_css(site.config))

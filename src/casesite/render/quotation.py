@@ -7,6 +7,7 @@ import re
 
 from markupsafe import Markup
 
+from casesite import formatting
 from casesite.check.quotes import QuoteCheck
 from casesite.render.i18n import Translator
 
@@ -20,13 +21,21 @@ def quote_html(check: QuoteCheck, page_lang: str, preview: bool, t: Translator) 
     paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
     body = Markup("").join(Markup("<p>{}</p>").format(p) for p in paragraphs)
     lang = approval.lang if approval is not None and approval.lang else ""
-    lang_attr = Markup(' lang="{}"').format(lang) if lang and lang != page_lang else Markup("")
+    # A translation is in the page's language: the gate chose it for that.
+    other = lang and lang != page_lang and not (approval and approval.translated_from)
+    lang_attr = Markup(' lang="{}"').format(lang) if other else Markup("")
     caption = Markup("")
     if approval is not None:
+        translated = Markup("")
+        if approval.translated_from:
+            language = formatting.language_name(approval.translated_from, page_lang)
+            translated = Markup(' <span class="quote-translated">{}</span>').format(
+                t.gettext("(translated from %(language)s)", language=language)
+            )
         caption = Markup(
             '<figcaption><span class="quote-speaker">{}</span>, '
-            '<span class="quote-org">{}</span></figcaption>'
-        ).format(approval.speaker, approval.organisation)
+            '<span class="quote-org">{}</span>{}</figcaption>'
+        ).format(approval.speaker, approval.organisation, translated)
     if check.ok:
         return str(
             Markup('<figure class="quote"{}><blockquote>{}</blockquote>{}</figure>\n').format(

@@ -76,15 +76,21 @@ Common = Callable[[str, str], dict[str, Any]]  # (lang, page url) -> values ever
 
 
 class Reader:
-    """Facets, totals and metadata of one build, computed once."""
+    """Facets, totals and metadata of the part of one build in one language (`edition`:
+    "" for the site's own), computed once."""
 
-    def __init__(self, checked: Checked, facets: Facets, pdf: bool = False) -> None:
+    def __init__(
+        self, checked: Checked, facets: Facets, pdf: bool = False, edition: str = ""
+    ) -> None:
         self.checked = checked
-        self.site: Site = checked.site
+        self.site: Site = checked.site.part(edition)
+        self.edition = edition
         self.lang = self.site.config.lang
         self.t = Translator(self.lang)
         self.pdf = pdf
         self.facets = facets
+        # Totals count each story once, whatever languages it is written in.
+        self.stories = self.site.stories()
         # Each facet's link, made once (its count is formatted for the language).
         self.links = {
             (f.kind, f.key): facet_link(f, self.lang)
@@ -166,13 +172,15 @@ class Reader:
             ),
         }
 
-    def totals(self, case_studies: tuple[CaseStudy, ...]) -> TotalsView:
-        return totals_view(totals(case_studies), self.lang)
+    def totals(self, programme: str | None = None) -> TotalsView:
+        """Of every story, or of a programme's (`programme`: its id)."""
+        chosen = [s for s in self.stories if programme is None or s.programme == programme]
+        return totals_view(totals(chosen), self.lang)
 
     def index_extras(self) -> dict[str, Any]:
         return {
             **self.listing_extras(len(self.site.case_studies)),
-            "totals": self.totals(self.site.case_studies),
+            "totals": self.totals(),
             "totals_title": self.t.gettext("In figures"),
         }
 
@@ -221,7 +229,7 @@ class Reader:
             "card": self.card(layouts, common, facet.url),
             "current": facet.url,
             "programme": programme,
-            "totals": self.totals(facet.case_studies) if programme else None,
+            "totals": self.totals(facet.value) if programme else None,
             "totals_title": self.t.gettext("%(name)s in figures", name=facet.label),
         }
         return "facet.html", context, f"the {facet.kind} page '{facet.label}'"
@@ -231,9 +239,10 @@ class Reader:
         return list(self.facets.all())
 
     def write_pages(self, layouts: Layouts, staging: Staging, common: Common) -> int:
-        """The search page and the 404 page; returns how many."""
+        """The search page and (in the site's own language) the 404 page; returns how many."""
         lang, base = self.lang, self.site.config.base_url
         pages = 0
+        search_url = self.site.prefix + SEARCH_URL
 
         messages = {
             "found": self.t.forms(
@@ -246,7 +255,7 @@ class Reader:
         }
         title = self.t.gettext("Search")
         context = {
-            **common(lang, SEARCH_URL),
+            **common(lang, search_url),
             "page": PageView(
                 title,
                 self.t.gettext(
@@ -254,21 +263,26 @@ class Reader:
                     "network, programme, year or theme."
                 ),
                 lang,
-                base + SEARCH_URL,
+                base + search_url,
             ),
             "search_groups": self.groups,
             "search_messages": messages,
             "search_entries": self.search_entries(),
         }
         staging.write_text(
-            page_file(SEARCH_URL), layouts.render("search.html", context, "the search page")
+            page_file(search_url), layouts.render("search.html", context, "the search page")
         )
         pages += 1
+        if self.edition:
+            return pages
 
         # A server shows the 404 page at any depth: links start from the base URL's path.
         context = {
             **common(lang, ""),
             "root": urlsplit(base).path or "/",
+            "home": urlsplit(base).path or "/",
+            "alternates": (),
+            "languages": (),
             "page": PageView(
                 self.t.gettext("Page not found"),
                 self.t.gettext(

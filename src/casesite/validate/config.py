@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from casesite.diagnostics import Diagnostic, Location, error
 from casesite.load.content import load_yaml_file
 from casesite.validate.fields import FieldReader
+from casesite.validate.translations import language_blocks
 
 SITE_FILE = "content/site.yml"
 HEX_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -36,6 +37,16 @@ class SiteConfig:
     licence_name: str = ""
     licence_url: str = ""
     brand: Brand = Brand()
+    # (language key, name, tagline) for the site's parts in other languages
+    translations: tuple[tuple[str, str, str], ...] = ()
+
+    def in_language(self, key: str, lang: str) -> SiteConfig:
+        """The settings as the part of the site in language `key` (written `lang`) uses them."""
+        for found, name, tagline in self.translations:
+            if found == key:
+                return replace(self, lang=lang, name=name or self.name,
+                               tagline=tagline or self.tagline)  # fmt: skip
+        return replace(self, lang=lang)
 
 
 def _luminance(hex_colour: str) -> float:
@@ -127,7 +138,8 @@ def load_config(root: Path, assets: frozenset[str]) -> tuple[SiteConfig | None, 
     doc, problems = load_yaml_file(root, SITE_FILE)
     if doc is None:
         return None, problems
-    allowed = {"name", "tagline", "base_url", "lang", "default_programme", "licence", "brand"}
+    allowed = {"name", "tagline", "base_url", "lang", "default_programme", "licence", "brand",
+               "translations"}  # fmt: skip
     reader = FieldReader(doc, (), frozenset(allowed), problems, "site settings")
     reader.check_unknown()
     name = reader.text("name")
@@ -139,6 +151,10 @@ def load_config(root: Path, assets: frozenset[str]) -> tuple[SiteConfig | None, 
     licence_name = (licence.text("name", required=True) or "") if licence else ""
     licence_url = licence.web_url("url") if licence else ""
     brand = _brand(reader, assets)
+    translations = tuple(
+        (key, sub.text("name", required=False) or "", sub.text("tagline", required=False) or "")
+        for key, sub in language_blocks(reader, {"name", "tagline"})
+    )
     if any(d.is_error for d in problems) or name is None:
         return None, problems
     return (
@@ -151,6 +167,7 @@ def load_config(root: Path, assets: frozenset[str]) -> tuple[SiteConfig | None, 
             licence_name=licence_name,
             licence_url=licence_url,
             brand=brand,
+            translations=translations,
         ),
         problems,
     )

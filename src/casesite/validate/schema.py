@@ -13,12 +13,23 @@ from casesite import formatting
 from casesite.diagnostics import Diagnostic, Location, did_you_mean, error
 from casesite.load.content import ContentFile
 from casesite.load.yamlstrict import YamlDoc
-from casesite.model import Body, CaseStudy, Image, Money, Partner, Period, Programme
+from casesite.model import (
+    Body,
+    CaseStudy,
+    Image,
+    Money,
+    Partner,
+    Period,
+    Programme,
+    edition_of,
+    language_key,
+)
 from casesite.validate.config import SiteConfig
 from casesite.validate.fields import SLUG_RE, FieldReader, kind_of
 from casesite.validate.invisible import describe, first_invisible, invisible_characters
 from casesite.validate.numbers import ungrouped
 from casesite.validate.quotation import reads_as_quotation
+from casesite.validate.translations import language_blocks
 
 REQUIRED = (
     "title",
@@ -173,8 +184,36 @@ def _image(assets: frozenset[str]) -> Callable[[FieldReader], Image | None]:
     return read
 
 
+def split_name(path: str) -> tuple[str, str]:
+    """A case study file's name -> (slug, language from the name or "").
+
+    "x.hu.md" is the Hungarian version of the story "x"; "x.md" is in its own 'lang:'."""
+    stem = PurePosixPath(path).stem
+    base, dot, lang = stem.rpartition(".")
+    if dot and base and formatting.is_known_language(lang):
+        return base, lang
+    return stem, ""
+
+
 def slug_for(path: str) -> str:
-    return PurePosixPath(path).stem
+    return split_name(path)[0]
+
+
+def _language(file: ContentFile, reader: FieldReader, config: SiteConfig) -> str:
+    """The version's language: from its file name ("x.hu.md"), else 'lang:', else the site's."""
+    named = split_name(file.path)[1]
+    if not named:
+        return reader.language("lang", config.lang)
+    given = reader.language("lang", named)
+    if language_key(given) != language_key(named):
+        reader.fail(
+            "lang",
+            "language-mismatch",
+            f"the file name says this version is in '{named}', but 'lang:' says '{given}'",
+            f"rename the file to {slug_for(file.path)}.{language_key(given)}.md, "
+            f"or write lang: {named}",
+        )
+    return given
 
 
 def read_case_study(
@@ -214,7 +253,7 @@ def read_case_study(
             f"'updated' ({updated}) is before 'published' ({published})",
             "an update comes after publication; check both dates",
         )
-    lang = reader.language("lang", config.lang)
+    lang = _language(file, reader, config)
     draft = reader.boolean("draft")
     themes = reader.texts("themes")
     images = reader.items("images", {"src", "alt", "caption"}, _image(known.assets))
@@ -254,6 +293,7 @@ def read_case_study(
             images=images,
             extra=MappingProxyType(dict(extra)),
             location=Location(file.path, 1, 1),
+            edition=edition_of(lang, config.lang),
         ),
         problems,
     )
@@ -313,7 +353,7 @@ def read_programme(
     ident: str, doc: YamlDoc, assets: frozenset[str]
 ) -> tuple[Programme | None, list[Diagnostic]]:
     problems: list[Diagnostic] = []
-    allowed = {"name", "about", "url", "logo", "partners", "funders"}
+    allowed = {"name", "about", "url", "logo", "partners", "funders", "translations"}
     reader = FieldReader(doc, (), frozenset(allowed), problems, "programme file")
     reader.check_unknown()
     problems.extend(invisible_characters(doc, "programme file"))
@@ -324,6 +364,10 @@ def read_programme(
     partner_fields = {"name", "url", "logo"}
     partners = reader.items("partners", partner_fields, _partner(assets))
     funders = reader.items("funders", partner_fields, _partner(assets))
+    translations = tuple(
+        (key, sub.text("name", required=False) or "", sub.text("about", False, 5000) or "")
+        for key, sub in language_blocks(reader, {"name", "about"})
+    )
     if not SLUG_RE.match(ident):
         problems.append(
             error(
@@ -336,6 +380,6 @@ def read_programme(
     if any(d.is_error for d in problems) or name is None or about is None:
         return None, problems
     return (
-        Programme(ident, doc.path, name, about, url, logo, partners, funders),
+        Programme(ident, doc.path, name, about, url, logo, partners, funders, translations),
         problems,
     )

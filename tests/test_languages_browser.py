@@ -1,0 +1,112 @@
+"""The sample site's languages in headless Chromium: the switcher goes from the Hungarian
+version of a story to the English one and back, axe finds nothing on Czech, Slovak and
+Hungarian pages, and each language's search page finds that language's pages only.
+
+Uses tests/browser/languages.mjs; skips (fails under CI) without Chromium, Node or
+node_modules, as tests/test_browser.py does."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import shutil
+import subprocess
+import sys
+import threading
+from typing import Any
+
+import pytest
+
+from .conftest import REPO
+from .test_browser import _base_path, _chromium, _QuietHandler, _require_browser
+
+SCRIPT = REPO / "tests/browser/languages.mjs"
+HU_STORY = "hu/case-studies/hungary-police-cooperation/"
+EN_STORY = "case-studies/hungary-police-cooperation/"
+HU_WORD = "kapcsolattartó"  # in the Hungarian version's body only ("liaison")
+AXE_PAGES = {
+    "cs_case_study": "cs/case-studies/czech-rural-food-banks/",
+    "sk_case_study": "sk/case-studies/slovak-youth-councils/",
+    "hu_case_study": HU_STORY,
+    "hu_index": "hu/",
+    "sk_search": "sk/search/",
+    "cs_facet": "cs/countries/cz/",
+}
+
+
+@pytest.fixture(scope="module")
+def findings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    _require_browser()
+    folder = tmp_path_factory.mktemp("languages-browser")
+    root = folder / "sample"
+    for name in ("content", "layouts", "assets"):
+        shutil.copytree(REPO / name, root / name)
+    proc = subprocess.run(
+        [sys.executable, "-m", "casesite", "build", "--root", str(root), "--no-pdf"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    mount = folder / "mount" / _base_path().strip("/")
+    mount.parent.mkdir(parents=True)
+    mount.symlink_to(root / "_site", target_is_directory=True)
+    handler = functools.partial(_QuietHandler, directory=str(folder / "mount"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        config = {
+            "chromium": _chromium(),
+            "root": f"http://127.0.0.1:{server.server_address[1]}{_base_path()}",
+            "story": {"hu": HU_STORY, "en": EN_STORY},
+            "axe": AXE_PAGES,
+            "search": {"hu": "hu/search/", "en": "search/", "word": HU_WORD,
+                       "en_word": "liaison"},
+        }  # fmt: skip
+        config_path = folder / "config.json"
+        config_path.write_text(json.dumps(config))
+        run = subprocess.run(
+            ["node", str(SCRIPT), str(config_path)],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+    assert run.returncode == 0, run.stderr
+    data: dict[str, Any] = json.loads(run.stdout)
+    return data
+
+
+def test_no_script_error_and_no_request_to_another_site(findings: dict[str, Any]) -> None:
+    assert findings["errors"] == []
+
+
+def test_the_switcher_goes_from_the_hungarian_version_to_the_english_and_back(
+    findings: dict[str, Any],
+) -> None:
+    base = _base_path()
+    assert findings["switcher"] == [
+        {"path": base + HU_STORY, "lang": "hu"},
+        {"path": base + EN_STORY, "lang": "en-GB"},
+        {"path": base + HU_STORY, "lang": "hu"},
+    ]
+
+
+@pytest.mark.parametrize("page", list(AXE_PAGES))
+def test_axe_reports_no_violations_in_each_language(findings: dict[str, Any], page: str) -> None:
+    assert findings["axe"][page] == []
+
+
+def test_each_languages_search_finds_its_own_pages_only(findings: dict[str, Any]) -> None:
+    source = (REPO / "content/case-studies/hungary-police-cooperation.hu.md").read_text("utf-8")
+    assert HU_WORD in source.split("\n---\n", 1)[1]
+    base = _base_path()
+    assert findings["search"]["hu"] == [base + HU_STORY]
+    assert findings["search"]["en"] == []  # the English index has no Hungarian page
+    assert findings["search"]["en_own"] == [base + EN_STORY]
