@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import APPROVAL, REPO, MiniSite, tree_digest
+from .conftest import APPROVAL, CASE_STUDY, REPO, MiniSite, tree_digest
 
 SAMPLE_BASE = "https://example.org/stronger-roots/"
 HU_STORY = "hu/case-studies/hungary-police-cooperation/"
@@ -160,6 +160,9 @@ def test_index_facets_feed_and_exports_are_per_language_and_totals_count_a_story
     assert 'href="../hu/case-studies/hungary-police-cooperation/"' in hu_index
     assert "czech-rural-food-banks" not in hu_index.split('class="cards"')[1].split("</ol>")[0]
     assert "A Stronger Roots program történetei" in hu_index  # the site's name in Hungarian
+    czech = (sample / "cs/case-studies/czech-rural-food-banks/index.html").read_text("utf-8")
+    assert "Program Stronger Roots realizuje konsorcium" in czech  # the programme, in Czech
+    assert "Příběhy programu Stronger Roots" in czech
     # The totals are the programme's: four stories, though seven pages tell them.
     for index in (hu_index, en_index):
         figure = re.search(r"stat--case-studies[^>]*>\s*<[^>]+>([^<]+)<", index)
@@ -370,3 +373,61 @@ def test_multilingual_incremental_builds_equal_a_full_build_and_are_reproducible
         full.append(tree_digest(out))
     assert full[0] == full[1]
     assert incremental == full[0]
+
+
+def test_approval_requests_are_written_in_the_speakers_language(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    english = "With the police's proactive and supportive attitude, a new type of collaboration"
+    czech = "Díky vstřícnému přístupu policie vznikla nová spolupráce."
+    story = CASE_STUDY.replace(english + " has emerged.", czech)
+    record = APPROVAL.replace("Robert Buzsaki", "Petr Novák")
+    record = record.replace("status: approved", "status: pending")
+    record = re.sub(r"text: >-\n(  .*\n)+", f"text: {czech}\n", record)
+    site = mini_site(
+        {
+            "content/case-studies/hungary.md": None,
+            "content/case-studies/hungary.cs.md": story,
+            "content/approvals/test-quote.yml": "lang: cs\n" + record,
+        }
+    )
+    requests = tmp_path / "requests"
+    result = site.run("quotes", "--requests", str(requests), capsys=capsys)
+    assert result.code == 0, result.err
+    letter = (requests / "petr-novak.md").read_text("utf-8")
+    assert letter.startswith("# Žádost o schválení citací: Petr Novák\n")
+    assert "Rádi bychom ve svých případových studiích zveřejnili" in letter
+    assert "V případové studii „Police and associations started working together“:" in letter
+    assert f"> {czech}" in letter
+    assert letter.endswith("Děkujeme.\n")
+
+
+def test_each_version_has_its_brief_and_each_language_its_collection(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pypdf import PdfReader
+
+    site = mini_site(
+        {
+            "content/case-studies/hungary.hu.md": HU_VERSION,
+            "content/approvals/test-quote.yml": approval_with("approved"),
+        }
+    )
+    result = site.run("build", "--no-search", capsys=capsys)
+    assert result.code == 0, result.err
+    for path, lang, words in [
+        ("case-studies/hungary/hungary.pdf", "en", "Police and associations"),
+        ("hu/case-studies/hungary/hungary.pdf", "hu", "(fordítás, eredeti nyelv: angol)"),
+        ("case-studies.pdf", "en", "Police and associations"),
+        ("hu/case-studies.pdf", "hu", "A rendőrség és az egyesületek"),
+    ]:
+        pdf = PdfReader(site.out / path)
+        assert pdf.trailer["/Root"]["/Lang"] == lang, path
+        text = " ".join(" ".join((page.extract_text() or "").split()) for page in pdf.pages)
+        assert words in text, path
+    english = " ".join(
+        p.extract_text() or "" for p in PdfReader(site.out / "case-studies.pdf").pages
+    )
+    assert "rendőrség" not in english  # the English collection holds the English version only
+    hu_page = (site.out / "hu/case-studies/hungary/index.html").read_text("utf-8")
+    assert 'href="hungary.pdf"' in hu_page

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from casesite.check.quotes import QuoteCheck
+from casesite.render.i18n import Translator
 
 _ORDER = {"no record": 0, "pending": 1}
 
@@ -67,28 +68,41 @@ def _file_name(speaker: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "speaker"
 
 
+def speaker_language(group: SpeakerQuotes) -> str:
+    """The language the speaker spoke (their approval records' 'lang:'): a letter asking
+    them is written in it, whichever language the words to approve are in."""
+    for c in group.checks:
+        if c.approval is not None:
+            return c.approval.translated_from or c.approval.lang or "en"
+    return "en"
+
+
 def approval_request(group: SpeakerQuotes) -> str:
+    """The letter asking a speaker to approve their quotations, in their language."""
+    t = Translator(speaker_language(group))
     lines = [
-        f"# Approval request for {group.speaker}",
+        "# " + t.gettext("Approval request for %(speaker)s", speaker=group.speaker),
         "",
-        f"Dear {group.speaker},",
+        t.gettext("Dear %(speaker)s,", speaker=group.speaker),
         "",
-        "We would like to publish the following words of yours in our case studies. Please reply "
-        "to confirm that each quotation may be published exactly as written below, or tell us "
-        "what you would like changed.",
+        t.gettext(
+            "We would like to publish the following words of yours in our case studies. "
+            "Please reply to confirm that each quotation may be published exactly as written "
+            "below, or tell us what you would like changed."
+        ),
         "",
     ]
     for n, c in enumerate(group.checks, start=1):
         text = c.approval.text if c.approval else c.use.text
         lines += [
-            f"## Quotation {n} (reference: {c.use.id})",
+            "## " + t.gettext("Quotation %(n)s (reference: %(id)s)", n=n, id=c.use.id),
             "",
-            f'In the case study "{c.case_study.title}":',
+            t.gettext("In the case study “%(title)s”:", title=c.case_study.title),
             "",
             *(f"> {line}" if line else ">" for line in " ".join(text.split()).split("\n")),
             "",
         ]
-    lines += ["Thank you.", ""]
+    lines += [t.gettext("Thank you."), ""]
     return "\n".join(lines)
 
 

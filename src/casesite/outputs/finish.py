@@ -143,4 +143,5 @@ def finish_site(
     problems = check_links(folder, config.base_url, origins, on_demand, root, scans, pages)
     if problems:
         return problems
-    return index_into(staging, config.lang, cache) if search else []
+    one_language = config.lang if len(site.editions()) == 1 else ""
+    return index_into(staging, one_language, cache) if search else []

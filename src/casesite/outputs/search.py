@@ -106,10 +106,14 @@ def _run_pagefind(binary: Path, site: Path, out: Path, language: str) -> list[Di
         str(site),
         "--output-path",
         str(out),
-        # One index per language, by each page's <html lang>: the search page of each
-        # language's part of the site searches the pages in that language.
         "--silent",
     ]
+    if language:
+        # A site in one language: one index, whatever each page's <html lang> says (en,
+        # en-GB). A site in several languages has none forced: Pagefind makes one index per
+        # language by each page's <html lang>, and the search page of each language's part
+        # of the site searches the index of its own <html lang>.
+        command += ["--force-language", language]
     try:
         proc = subprocess.run(
             command,
@@ -156,7 +160,7 @@ def index_site(folder: Path, lang: str, bundle: Path | None = None) -> list[Diag
     if binary is None or not binary.is_file():
         where = f" at {binary}" if binary else ""
         return [_problem(f"the search indexer (Pagefind) was not found{where}")]
-    language = lang.replace("_", "-").split("-")[0].lower() or "en"
+    language = lang.replace("_", "-").split("-")[0].lower()  # "": one index per language
     pages = _pages(folder)
     count = max(1, math.ceil(sum(size for _, size in pages) / part_bytes()))
     count = min(count, max(1, len(pages)))

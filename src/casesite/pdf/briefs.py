@@ -38,6 +38,7 @@ from casesite.render.environment import Layouts
 from casesite.render.i18n import Translator
 from casesite.render.views import case_study_view, site_view, theme_css
 from casesite.routes import THEME_CSS, case_study_url
+from casesite.validate.site import Site
 
 VARIANT = "pdf/ua-1"
 BRIEF_LAYOUT = "brief.html"
@@ -73,9 +74,15 @@ def engine_key(style_read: Mapping[str, str]) -> str:
 # -- HTML ----------------------------------------------------------------------------------
 
 
+def _in_language_of(checked: Checked, cs: CaseStudy) -> Site:
+    """The part of the site in the case study's language: its name and programme texts."""
+    site = checked.site
+    return site.part(cs.edition) if site.edition is None else site
+
+
 def brief_values(checked: Checked, cs: CaseStudy, root: str) -> dict[str, Any]:
     """What _brief-article.html needs for one case study; `root` leads to the site root."""
-    site = checked.site
+    site = _in_language_of(checked, cs)
     body = body_html(checked, cs, for_brief=True)
     view = case_study_view(cs, site.programmes[cs.programme], body)
     return {
@@ -91,7 +98,7 @@ def brief_html(layouts: Layouts, checked: Checked, cs: CaseStudy) -> str:
     """The HTML of one brief (raises TemplateProblem naming the case study)."""
     context = {
         "i18n": Translator(cs.lang),
-        "site": site_view(checked.site.config),
+        "site": site_view(_in_language_of(checked, cs).config),
         **brief_values(checked, cs, relative_url(case_study_url(cs), "")),
     }
     return layouts.render(BRIEF_LAYOUT, context, f"the PDF brief of {cs.source}")

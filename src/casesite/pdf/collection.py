@@ -99,7 +99,7 @@ def front_html(layouts: Layouts, checked: Checked, first_pages: Sequence[int]) -
         "root": "",
         "lang": lang,
         "entries": entries,
-        "totals": totals_view(totals(studies), lang),
+        "totals": totals_view(totals(site.stories()), lang),  # each story once
         "edition": formatting.long_date(newest, lang),
         "newest_iso": newest.isoformat(),
         "oldest_iso": min((cs.published for cs in studies), default=newest).isoformat(),

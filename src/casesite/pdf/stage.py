@@ -14,7 +14,7 @@ import hashlib
 import os
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
@@ -82,6 +82,7 @@ class Briefs:
     reused: int  # briefs from the cache
     front_rendered: int = 0  # renders of the collection's front matter
     collection_reused: bool = False  # the whole collection came from the cache
+    other_collections: tuple[BriefFile, ...] = ()  # in the site's other languages (hu/...)
 
     def summary(self) -> str:
         line = f"PDF briefs: {self.rendered} rendered, {self.reused} reused"
@@ -110,8 +111,9 @@ class Briefs:
     def write(self, staging: Staging) -> None:
         for source in sorted(self.files):
             staging.write_bytes(self.files[source].path, self.files[source].data)
-        if self.collection is not None:
-            staging.write_bytes(self.collection.path, self.collection.data)
+        for collection in (self.collection, *self.other_collections):
+            if collection is not None:
+                staging.write_bytes(collection.path, collection.data)
 
 
 @dataclass(frozen=True)
@@ -326,8 +328,14 @@ def _make_briefs(
         made_of[job.source] = result.read
     if any(d.is_error for d in problems):
         return None, list(dict.fromkeys(problems))  # a stylesheet's problem once, not per brief
-    collection = _Collection(checked, layouts, setup, cache, digests, key)
-    if studies:
+    # One collection per language: case-studies.pdf, hu/case-studies.pdf, ...
+    collections = []
+    for edition in checked.site.editions():
+        language = replace(checked, site=checked.site.part(edition))
+        collection = _Collection(language, layouts, setup, cache, digests, key)
+        collections.append(collection)
+        if not language.site.case_studies:
+            continue
         try:
             collection.make(found, made_of, keys, parts)
         except TemplateProblem as problem:
@@ -335,14 +343,15 @@ def _make_briefs(
         if collection.problems:
             return None, [*problems, *collection.problems]
     if prune:
-        cache.prune([style, *keys.values(), *collection.keys])
+        cache.prune([style, *keys.values(), *(k for c in collections for k in c.keys)])
     briefs = Briefs(
         found,
-        collection.file,
+        collections[0].file,
         rendered=len(todo),
         reused=len(wanted) - len(todo),
-        front_rendered=collection.front_rendered,
-        collection_reused=collection.reused,
+        front_rendered=sum(c.front_rendered for c in collections),
+        collection_reused=all(c.reused for c in collections if c.file is not None),
+        other_collections=tuple(c.file for c in collections[1:] if c.file is not None),
     )
     if progress is not None:
         progress.write(briefs.summary() + "\n")
@@ -368,6 +377,7 @@ class _Collection:
         self.front_rendered = 0
         self.reused = False
         self.problems: list[Diagnostic] = []
+        self.path = checked.site.prefix + COLLECTION_PATH  # the language's part of the site
 
     def make(
         self,
@@ -384,7 +394,7 @@ class _Collection:
         self.keys.append(key)
         hit = self.cache.get(key, self.digests)
         if hit is not None:
-            self.file = BriefFile(COLLECTION_PATH, hit.data, hit.pages)
+            self.file = BriefFile(self.path, hit.data, hit.pages)
             self.keys += hit.keep
             self.reused = True
             return
@@ -421,7 +431,7 @@ class _Collection:
         for source in order:
             assets.update(made_of[source])
         self.cache.put(key, data, pages, assets, keep=self.keys[1:])
-        self.file = BriefFile(COLLECTION_PATH, data, pages)
+        self.file = BriefFile(self.path, data, pages)
 
     def _merge(
         self,

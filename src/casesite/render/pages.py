@@ -147,7 +147,10 @@ def write_site(
 
     studies = site.case_studies
     # Lists show a case study's facts, never its body.
-    views = [case_study_view(cs, site.programmes[cs.programme], Markup("")) for cs in studies]
+    views = [
+        case_study_view(cs, readers[cs.edition].site.programmes[cs.programme], Markup(""))
+        for cs in studies
+    ]
     by_source = {cs.source: v for cs, v in zip(studies, views, strict=True)}
 
     def write_pages(chunk: Sequence[CaseStudy | Facet]) -> list[Written]:

@@ -64,4 +64,5 @@ def make_search_index(options: Options, out: Path) -> list[Diagnostic]:
     checked, problems = _checked(options)
     if checked is None:
         return problems
-    return index_site(out, checked.site.config.lang)
+    site = checked.site
+    return index_site(out, site.config.lang if len(site.editions()) == 1 else "")

@@ -45,8 +45,10 @@ class Site:
 
     def part(self, edition: str) -> Site:
         """The part of the whole site in one language."""
-        whole = self if self.edition is None else None
-        assert whole is not None, "part() of a part"
+        if self.edition is not None:  # already a part: of itself only
+            if edition != self.edition:
+                raise ValueError(f"the part '{self.edition}' has no part '{edition}'")
+            return self
         lang = edition or self.config.lang
         return Site(
             self.config.in_language(language_key(lang), lang),
