@@ -431,3 +431,26 @@ def test_each_version_has_its_brief_and_each_language_its_collection(
     assert "rendőrség" not in english  # the English collection holds the English version only
     hu_page = (site.out / "hu/case-studies/hungary/index.html").read_text("utf-8")
     assert 'href="hungary.pdf"' in hu_page
+
+
+def test_the_preview_makes_a_translations_brief_on_request(
+    mini_site: Callable[..., MiniSite], tmp_path: Path
+) -> None:
+    from casesite.core import Options
+    from casesite.serve import ondemand
+
+    site = mini_site(
+        {
+            "content/case-studies/hungary.hu.md": HU_VERSION,
+            "content/approvals/test-quote.yml": approval_with("approved"),
+        }
+    )
+    out = tmp_path / "served"
+    brief = ondemand.wants_pdf("/hu/case-studies/hungary/hungary.pdf")
+    assert brief == "hu/case-studies/hungary/hungary.pdf"
+    options = Options(root=site.root, out=out, preview=True, cache="off")
+    assert ondemand.make_pdf(options, out, brief) == []
+    from pypdf import PdfReader
+
+    assert PdfReader(out / brief).trailer["/Root"]["/Lang"] == "hu"
+    assert not (out / "case-studies/hungary/hungary.pdf").exists()  # only the one asked for

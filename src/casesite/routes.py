@@ -40,7 +40,8 @@ FACET_FOLDERS: Mapping[str, str] = MappingProxyType(
 )
 
 # A URL path (with its leading slash) that asks for a case study's PDF brief.
-PDF_URL_RE = re.compile(rf"^/{CASE_STUDIES}/([a-z0-9]+(?:-[a-z0-9]+)*)/\1\.pdf$")
+# (the version in another language is under its language's part: /hu/case-studies/...).
+PDF_URL_RE = re.compile(rf"^/(?:[a-z]{{2,3}}/)?{CASE_STUDIES}/([a-z0-9]+(?:-[a-z0-9]+)*)/\1\.pdf$")
 
 
 @dataclass(frozen=True)

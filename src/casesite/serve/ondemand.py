@@ -24,8 +24,9 @@ SEARCH_PREFIX = f"/{SEARCH_INDEX}/"
 
 
 def wants_pdf(url_path: str) -> str | None:
-    """The slug when `url_path` is a case study's PDF brief, else None."""
-    return brief_slug(url_path)
+    """The brief's path ("hu/case-studies/x/x.pdf") when `url_path` asks for a case study's
+    PDF brief, else None."""
+    return url_path.lstrip("/") if brief_slug(url_path) is not None else None
 
 
 def wants_search(url_path: str) -> bool:
@@ -37,14 +38,14 @@ def _checked(options: Options) -> tuple[Checked | None, list[Diagnostic]]:
     return checked, report.errors
 
 
-def make_pdf(options: Options, out: Path, slug: str) -> list[Diagnostic]:
+def make_pdf(options: Options, out: Path, brief: str) -> list[Diagnostic]:
     """Render one case study's brief into `out`; the errors if it cannot be made.
 
     The quotes are checked for the PDF channel too, as `casesite build` does."""
     checked, problems = _checked(replace(options, pdf=True))
     if checked is None:
         return problems
-    cs = next((c for c in checked.site.case_studies if c.slug == slug), None)
+    cs = next((c for c in checked.site.case_studies if brief_path(c) == brief), None)
     if cs is None:
         return []  # no such case study in this build: the caller answers 404
     from casesite.pdf.stage import BriefFailed, render_one_brief  # WeasyPrint loads on first use

@@ -132,10 +132,10 @@ class Preview:
         """Make the file at `url_path` if it is made on request (a PDF brief, the search
         index), on the build thread; its errors, or None when nothing is made there."""
         options = preview_options(self.options, self.out, self.follow_today)
-        slug = ondemand.wants_pdf(url_path)
+        brief = ondemand.wants_pdf(url_path)
         loop = asyncio.get_running_loop()
-        if slug is not None:
-            job = partial(ondemand.make_pdf, options, self.out, slug)
+        if brief is not None:
+            job = partial(ondemand.make_pdf, options, self.out, brief)
         elif ondemand.wants_search(url_path):
             job = partial(ondemand.make_search_index, options, self.out)
         else:
