@@ -413,7 +413,7 @@ def test_each_version_has_its_brief_and_each_language_its_collection(
             "content/approvals/test-quote.yml": approval_with("approved"),
         }
     )
-    result = site.run("build", "--no-search", capsys=capsys)
+    result = site.run("build", capsys=capsys, pdf=True)
     assert result.code == 0, result.err
     for path, lang, words in [
         ("case-studies/hungary/hungary.pdf", "en", "Police and associations"),
@@ -437,6 +437,7 @@ def test_the_preview_makes_a_translations_brief_on_request(
     mini_site: Callable[..., MiniSite], tmp_path: Path
 ) -> None:
     from casesite.core import Options
+    from casesite.incremental.store import CacheMode
     from casesite.serve import ondemand
 
     site = mini_site(
@@ -448,7 +449,7 @@ def test_the_preview_makes_a_translations_brief_on_request(
     out = tmp_path / "served"
     brief = ondemand.wants_pdf("/hu/case-studies/hungary/hungary.pdf")
     assert brief == "hu/case-studies/hungary/hungary.pdf"
-    options = Options(root=site.root, out=out, preview=True, cache="off")
+    options = Options(root=site.root, out=out, preview=True, cache=CacheMode.OFF)
     assert ondemand.make_pdf(options, out, brief) == []
     from pypdf import PdfReader
 
