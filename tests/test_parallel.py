@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from casesite.parallel import fork_map
+from casesite.publish import OutputClash, Staging
 
 from .conftest import CASE_STUDY, MiniSite, tree_digest
 
@@ -108,3 +109,11 @@ def test_workers_do_not_outlive_a_killed_build(mini_site: Callable[..., MiniSite
         proc.kill()
         for pid in _processes_naming(root):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_a_page_recorded_twice_is_a_clash_naming_it(tmp_path: Path) -> None:
+    with Staging(tmp_path / "out") as staging:
+        staging.write_text("a/index.html", "<p>a</p>")
+        with pytest.raises(OutputClash, match=r"two outputs would be written to a/index\.html"):
+            staging.claim([("a/index.html", "0" * 40)])
+    assert not (tmp_path / "out").exists() and list(tmp_path.iterdir()) == []

@@ -31,6 +31,21 @@ COSTLY_FROM = 2
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
+def _find_prctl() -> Callable[..., int] | None:
+    """libc's prctl, looked up now: a child of a process with threads should not load a
+    library between fork and exec."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        found: Callable[..., int] = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    return found
+
+
+_PRCTL = _find_prctl()
+
+
 @dataclass(frozen=True)
 class Mapped(Generic[R]):
     """fork_map's results, in the order of its items, and whether worker processes (not
@@ -63,16 +78,17 @@ def can_fork() -> bool:
     return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
+def end_with_parent() -> None:
+    """In a child process (a worker, or a tool such as Pagefind before it starts): be
+    ended by the kernel when the parent dies (Linux; kept across exec)."""
+    if _PRCTL is not None:
+        _PRCTL(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
 def die_with_parent() -> None:
-    """In a forked child: be ended by the kernel when the parent dies (Linux), and end now
-    if it already has."""
+    """In a forked worker: end_with_parent(), and end now if the parent has already died."""
     parent = _PARENT
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):
-            pass
+    end_with_parent()
     if parent is not None and os.getppid() != parent:
         os._exit(1)
 

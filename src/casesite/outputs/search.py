@@ -28,6 +28,7 @@ from pathlib import Path
 
 from casesite.diagnostics import Diagnostic, Location, error
 from casesite.incremental.store import Store, code_digest, digest, version
+from casesite.parallel import end_with_parent
 from casesite.publish import Staging, remove_leftovers
 from casesite.routes import SEARCH_INDEX, in_search_index
 
@@ -122,6 +123,7 @@ def _run_pagefind(binary: Path, site: Path, out: Path, language: str) -> list[Di
             timeout=TIMEOUT_SECONDS,
             env={**os.environ, "NO_COLOR": "1"},
             check=False,
+            preexec_fn=end_with_parent,  # Pagefind too ends with the build
         )
     except (OSError, subprocess.SubprocessError) as exc:
         return [_problem(f"the search indexer (Pagefind) could not be run: {exc}")]
