@@ -189,6 +189,8 @@ def index_site(folder: Path, lang: str, bundle: Path | None = None) -> list[Diag
             extra.append(f"part-{k}/")
     (bundle / PARTS_FILE).write_text(json.dumps(extra) + "\n", "utf-8")
     _normalise_modes(bundle)
+    for entry in sorted(bundle.rglob(ENTRY_FILE)):
+        _sort_languages(entry)
     return []
 
 
@@ -257,6 +259,21 @@ def index_into(staging: Staging, lang: str, cache: Store | None = None) -> list[
     if cache is not None:
         cache.write_json(SEARCH_ENTRY, {"key": key, "files": bundle_files})
     return []
+
+
+ENTRY_FILE = "pagefind-entry.json"  # a bundle's list of languages
+
+
+def _sort_languages(entry: Path) -> None:
+    """Pagefind lists the languages of an index with several in no fixed order (a hash
+    map's): written sorted, so that the same pages give the same bytes. Pagefind's script
+    looks them up by name."""
+    data = json.loads(entry.read_text("utf-8"))
+    languages = data.get("languages")
+    if isinstance(languages, dict) and len(languages) > 1:
+        data["languages"] = dict(sorted(languages.items()))
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        entry.write_text(text, "utf-8")
 
 
 def _normalise_modes(bundle: Path) -> None:
