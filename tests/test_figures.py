@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import re
 import shutil
 import subprocess
 import threading
@@ -27,6 +28,7 @@ from tests.conftest import REPO
 from tests.test_browser import _chromium, _QuietHandler, _require_browser
 
 SCRIPT = REPO / "tests/browser/figures.mjs"
+QUOTE_BLOCK = re.compile(r"^::: quote .*?^:::\n", re.M | re.S)
 LANGUAGES = ("en-GB", "cs", "sk", "hu")
 WIDTHS = (320, 390, 1280)
 PAGES = {
@@ -40,9 +42,19 @@ PAGES = {
 
 
 def _build(folder: Path, lang: str) -> Path:
+    """The sample as a site in `lang`: its case studies in the site's language, their
+    figures formatted for `lang`. Their versions in other languages are left out (one in
+    `lang` would take the same address), and so are the quotes (approved in the words'
+    own languages, not in `lang`): the figures are what is looked at."""
     root = folder / lang
     for name in ("content", "layouts", "assets"):
         shutil.copytree(REPO / name, root / name)
+    for story in sorted((root / "content" / "case-studies").glob("*.md")):
+        if "." in story.stem:  # <slug>.<lang>.md: a version in another language
+            story.unlink()
+        elif lang != "en-GB":
+            text = story.read_text(encoding="utf-8")
+            story.write_text(QUOTE_BLOCK.sub("", text), encoding="utf-8")
     site_yml = root / "content" / "site.yml"
     lines = site_yml.read_text(encoding="utf-8").splitlines()
     site_yml.write_text(

@@ -326,7 +326,7 @@ def assert_every_letter_right(pdf: Path, sources: Sources) -> None:
 
 @pytest.fixture(scope="module")
 def glyph_site(tmp_path_factory: pytest.TempPathFactory) -> MiniSite:
-    """Three briefs (cs, sk, hu) and the collection, built with PDFs (asked for explicitly:
+    """Three briefs (cs, sk, hu) and each language's collection, built with PDFs (asked for explicitly:
     no --no-pdf; the build's own command, not a harness default)."""
     root = tmp_path_factory.mktemp("glyphs") / "site"
     for folder in ("layouts", "assets"):
@@ -335,7 +335,7 @@ def glyph_site(tmp_path_factory: pytest.TempPathFactory) -> MiniSite:
     site.write(glyph_site_files())
     code = main(["build", "--root", str(root), "--jobs", "1", "--no-search", "--no-cache"])
     assert code == 0
-    assert len(list(site.out.glob("case-studies/*/*.pdf"))) == 3
+    assert len(list(site.out.glob("*/case-studies/*/*.pdf"))) == 3
     return site
 
 
@@ -347,10 +347,13 @@ def sources(glyph_site: MiniSite) -> Sources:
 @pytest.mark.parametrize(
     "pdf",
     [
-        "case-studies/glyphs-cs/glyphs-cs.pdf",
-        "case-studies/glyphs-sk/glyphs-sk.pdf",
-        "case-studies/glyphs-hu/glyphs-hu.pdf",
-        "case-studies.pdf",
+        # Each in its language's part of the site (the site's own language is en).
+        "cs/case-studies/glyphs-cs/glyphs-cs.pdf",
+        "sk/case-studies/glyphs-sk/glyphs-sk.pdf",
+        "hu/case-studies/glyphs-hu/glyphs-hu.pdf",
+        "cs/case-studies.pdf",
+        "sk/case-studies.pdf",
+        "hu/case-studies.pdf",
     ],
 )
 def test_every_letter_is_drawn_with_its_own_glyph(
