@@ -25,9 +25,36 @@ def _squares(chunk: list[int]) -> list[int]:
     return [i * i for i in chunk]
 
 
+FORKS_IN_A_FRESH_PROCESS = """
+import threading
+from casesite.parallel import fork_map
+from tests.test_parallel import _squares
+assert threading.active_count() == 1
+mapped = fork_map(_squares, list(range(10)), 2)
+assert mapped.forked, "a process with one thread did not fork"
+assert mapped.results == [i * i for i in range(10)]
+print("forked")
+"""
+
+
+def test_fork_map_forks_in_a_process_with_one_thread() -> None:
+    """In a fresh process (a test worker may have threads left by other tests: a server
+    fixture's), fork_map with two jobs forks."""
+    proc = subprocess.run(
+        [sys.executable, "-c", FORKS_IN_A_FRESH_PROCESS],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "forked\n"
+
+
 def test_fork_map_says_whether_it_forked() -> None:
     items = list(range(10))
-    assert fork_map(_squares, items, 2).forked
+    alone = threading.active_count() == 1
+    assert fork_map(_squares, items, 2).forked == alone, "forks exactly when alone"
     assert fork_map(_squares, items, 2).results == [i * i for i in items]
     assert not fork_map(_squares, items, 1).forked
     stop = threading.Event()
