@@ -47,6 +47,15 @@ BRIEF_CSS = "assets/brief.css"
 CACHE_FORMAT = "casesite-brief-1"
 
 
+@dataclass(frozen=True)
+class BriefFile:
+    """A PDF as published: a brief, or a collection."""
+
+    path: str  # where it is published, relative to the output folder
+    data: bytes
+    pages: int
+
+
 def engine_version() -> str:
     """WeasyPrint's version, without importing it (a warm build never needs it)."""
     return importlib.metadata.version("weasyprint")

@@ -15,7 +15,8 @@ entry per case study (its title, with its own headings nested), pointing at its 
 The merged file is not a tagged PDF: the briefs' pages are copied without their structure
 trees (pypdf's merge drops them too), so it carries no PDF/UA identification (each brief
 on its own stays PDF/UA-1). Its /ID is a hash of its parts and it holds no wall-clock
-date: the same parts give the same bytes.
+date: the same parts give the same bytes. CollectionMaker makes it for the PDF stage, or
+finds it in the brief cache under a key of its front matter and its briefs' keys.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -33,14 +34,23 @@ from markupsafe import Markup
 
 from casesite import formatting
 from casesite.core import Checked
+from casesite.diagnostics import Diagnostic, Location, error
+from casesite.incremental.briefs import AssetDigests, BriefCache, CachedBrief, brief_key
 from casesite.incremental.store import digest as store_digest
-from casesite.pdf.briefs import COLLECTION_LAYOUT, engine_version
-from casesite.pdf.merge import PART_FORMAT
+from casesite.pdf.briefs import (
+    COLLECTION_LAYOUT,
+    BriefFile,
+    EngineSetup,
+    engine_for,
+    engine_version,
+)
+from casesite.pdf.merge import PART_FORMAT, NotMergeable, Part, merge_parts, read_part
+from casesite.pdf.problems import located
 from casesite.render.environment import Layouts
 from casesite.render.i18n import Translator
 from casesite.render.totals import totals, totals_view
 from casesite.render.views import case_study_view, site_view
-from casesite.routes import case_study_url
+from casesite.routes import COLLECTION_PATH, case_study_url
 
 COLLECTION_FORMAT = "casesite-collection-2"  # with pdf_merge.PART_FORMAT
 TOC_PER_PAGE = 15  # contents entries on a page, for the first guess at the front's length
@@ -170,3 +180,144 @@ def merge(front: bytes, parts: Sequence[CollectionBrief], lang: str) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+# -- making it --------------------------------------------------------------------------
+
+COLLECTION_WHERE = "layouts/" + COLLECTION_LAYOUT
+FRONT_TRIES = 3  # renders of the front matter until its length is the one it assumes
+
+
+class CollectionMaker:
+    """Makes the collection PDF from the briefs, or finds it in the cache."""
+
+    def __init__(
+        self,
+        checked: Checked,
+        layouts: Layouts,
+        setup: EngineSetup,
+        cache: BriefCache,
+        digests: AssetDigests,
+        engine_key: str,
+    ) -> None:
+        self.checked, self.layouts, self.setup = checked, layouts, setup
+        self.cache, self.digests, self.engine_key = cache, digests, engine_key
+        self.file: BriefFile | None = None
+        self.keys: list[str] = []  # cache entries it uses
+        self.front_rendered = 0
+        self.reused = False
+        self.problems: list[Diagnostic] = []
+        self.path = checked.site.prefix + COLLECTION_PATH  # the language's part of the site
+
+    def make(
+        self,
+        found: Mapping[str, BriefFile],
+        made_of: Mapping[str, Mapping[str, str]],
+        keys: Mapping[str, str],
+        parts: Mapping[str, bytes],
+    ) -> None:
+        order = [cs.source for cs in self.checked.site.case_studies]
+        lengths = [found[source].pages for source in order]
+        front_pages = first_guess(len(order))
+        html = front_html(self.layouts, self.checked, starts(front_pages, lengths))
+        key = collection_key(self.engine_key, html, [keys[s] for s in order])
+        self.keys.append(key)
+        hit = self.cache.get(key, self.digests)
+        if hit is not None:
+            self.file = BriefFile(self.path, hit.data, hit.pages)
+            self.keys += hit.keep
+            self.reused = True
+            return
+        # Start from the length it had last time: the output does not depend on the guess
+        # (the contents settle on the same numbers), only the number of renders does.
+        hint = self.cache.front_hint(len(order))
+        if hint is not None and hint != front_pages:
+            front_pages = hint
+            html = front_html(self.layouts, self.checked, starts(front_pages, lengths))
+        for _ in range(FRONT_TRIES):
+            front_key = brief_key(self.engine_key, html)
+            front = self._front(front_key, html)
+            if front is None:
+                return
+            if front.pages == front_pages:
+                break
+            front_pages = front.pages
+            html = front_html(self.layouts, self.checked, starts(front_pages, lengths))
+        else:
+            self.problems.append(
+                error(
+                    Location(COLLECTION_WHERE),
+                    "pdf-brief",
+                    "the collection's contents cannot give the right page numbers: the front "
+                    f"matter changes length each time it is rendered ({FRONT_TRIES} tries)",
+                    "give the contents a fixed height per entry in assets/brief.css",
+                )
+            )
+            return
+        self.cache.put_front_hint(len(order), front.pages)
+        data = self._merge(front_key, front.data, found, keys, parts)
+        pages = front.pages + sum(lengths)
+        assets = dict(front.assets)
+        for source in order:
+            assets.update(made_of[source])
+        self.cache.put(key, data, pages, assets, keep=self.keys[1:])
+        self.file = BriefFile(self.path, data, pages)
+
+    def _merge(
+        self,
+        front_key: str,
+        front: bytes,
+        found: Mapping[str, BriefFile],
+        keys: Mapping[str, str],
+        parts: Mapping[str, bytes],
+    ) -> bytes:
+        """The front matter and the briefs as one PDF: from their cached parts (fast), or
+        with pypdf's own merge if a part cannot be made."""
+        studies = self.checked.site.case_studies
+        web = self.checked.site.config.base_url
+        lang = self.checked.site.config.lang
+        identity = hashlib.sha256(front)
+        for cs in studies:
+            identity.update(found[cs.source].data)
+        try:
+            front_part = self._part(front_key, front, b"", links=True)
+            brief_parts = [
+                (
+                    web + case_study_url(cs),
+                    self._part(keys[cs.source], found[cs.source].data, parts.get(cs.source, b"")),
+                )
+                for cs in studies
+            ]
+            return merge_parts(front_part, brief_parts, lang, producer(), identity.digest())
+        except NotMergeable:
+            pdfs = [
+                CollectionBrief(
+                    web + case_study_url(cs), found[cs.source].data, found[cs.source].pages
+                )
+                for cs in studies
+            ]
+            return merge(front, pdfs, lang)
+
+    def _part(self, key: str, data: bytes, known: bytes, links: bool = False) -> Part:
+        stored = known or self.cache.get_part(key)
+        if stored:
+            try:
+                return Part.from_bytes(stored)
+            except (ValueError, KeyError, TypeError, IndexError):
+                pass
+        part = read_part(data, links=links)
+        self.cache.put_part(key, part.to_bytes())
+        return part
+
+    def _front(self, key: str, html: str) -> CachedBrief | None:
+        self.keys.append(key)
+        hit = self.cache.get(key, self.digests)
+        if hit is not None:
+            return hit
+        result = engine_for(self.setup).render(html, "")
+        self.front_rendered += 1
+        if result.problems:
+            self.problems += located(COLLECTION_WHERE, result.problems, self.setup.root)
+            return None
+        self.cache.put(key, result.data, result.pages, result.read)
+        return CachedBrief(result.data, result.pages, result.read)

@@ -3,17 +3,17 @@
 Each brief's HTML is rendered here (Jinja, cheap), its cache key computed, and only the
 briefs not in the cache are rendered by WeasyPrint: in this process when there is one,
 otherwise across a pool of worker processes (one per core, or `jobs`). Any refused URL or
-WeasyPrint error fails the build with the case study's path. The collection is its front
-matter plus the briefs' PDFs (pdf_collection.py), cached by the keys of its parts.
+WeasyPrint error fails the build with the case study's path (pdf/problems.py). The
+collection is its front matter plus the briefs' PDFs, cached by the keys of its parts
+(pdf/collection.py, CollectionMaker).
 `render_one_brief` is the same for a single case study, for `casesite serve`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
@@ -21,13 +21,13 @@ from typing import TextIO
 
 from casesite import formatting
 from casesite.core import BriefLink, Checked
-from casesite.diagnostics import Diagnostic, Location, error, warning
-from casesite.incremental.briefs import AssetDigests, BriefCache, CachedBrief, brief_key
+from casesite.diagnostics import Diagnostic, Location, warning
+from casesite.incremental.briefs import AssetDigests, BriefCache, brief_key
 from casesite.incremental.store import CacheMode, Store
 from casesite.model import CaseStudy
 from casesite.parallel import fork_map, jobs_for
 from casesite.pdf.briefs import (
-    COLLECTION_LAYOUT,
+    BriefFile,
     Engine,
     EngineSetup,
     Rendered,
@@ -41,37 +41,15 @@ from casesite.pdf.briefs import (
     has_harfbuzz_subset,
     style_id,
 )
-from casesite.pdf.collection import (
-    CollectionBrief,
-    first_guess,
-    front_html,
-    merge,
-    producer,
-    starts,
-)
-from casesite.pdf.collection import collection_key as make_collection_key
-from casesite.pdf.merge import NotMergeable, Part, merge_parts, read_part
-from casesite.pdf.stylesheet import stylesheet_refusals
+from casesite.pdf.collection import CollectionMaker
+from casesite.pdf.merge import NotMergeable, read_part
+from casesite.pdf.problems import located
 from casesite.publish import Staging
 from casesite.render.environment import Layouts, TemplateProblem, make_environment
 from casesite.render.i18n import Translator
-from casesite.routes import COLLECTION_PATH, THEME_CSS, brief_link, brief_path, case_study_url
+from casesite.routes import THEME_CSS, brief_link, brief_path, case_study_url
 
-COLLECTION_WHERE = "layouts/" + COLLECTION_LAYOUT
-FRONT_TRIES = 3  # renders of the front matter until its length is the one it assumes
 PROGRESS_ABOVE = 8  # show progress when more briefs than this need rendering (or on a TTY)
-REFUSED_HINT = (
-    "a brief may only show files under assets/: an image as ../../assets/images/photo.jpg, "
-    "a url() in assets/brief.css relative to it; look at this case study's images, "
-    "layouts/brief.html and assets/brief.css"
-)
-
-
-@dataclass(frozen=True)
-class BriefFile:
-    path: str  # where it is published, relative to the output folder
-    data: bytes
-    pages: int
 
 
 @dataclass(frozen=True)
@@ -204,38 +182,6 @@ def _render(
 # -- the stage -----------------------------------------------------------------------------
 
 
-def _located(source: str, problems: Iterable[str], root: Path | None = None) -> list[Diagnostic]:
-    """A brief's problems as diagnostics: at the case study (or the collection), except a
-    file refused to a url() of the brief's stylesheet, which is reported where it is
-    written (assets/brief.css:line:col)."""
-    in_css = stylesheet_refusals(root) if root is not None else {}
-    located = []
-    for problem in dict.fromkeys(problems):
-        reason = problem.removeprefix("it refers to ")
-        if reason in in_css:
-            located.append(
-                error(
-                    in_css[reason],
-                    "pdf-brief",
-                    f"the PDF briefs cannot be made: the stylesheet refers to {reason}",
-                    "a url() in assets/brief.css names a file under assets/, relative to the "
-                    "stylesheet: url(fonts/x.woff2), url(images/logo.svg)",
-                )
-            )
-            continue
-        located.append(
-            error(
-                Location(source),
-                "pdf-brief",
-                f"the PDF brief cannot be made: {problem}",
-                REFUSED_HINT
-                if problem.startswith("it refers to")
-                else "fix the case study, layouts/brief.html or assets/brief.css",
-            )
-        )
-    return located
-
-
 def _engine_key(setup: EngineSetup, cache: BriefCache, digests: AssetDigests) -> tuple[str, str]:
     """The engine key, and the id of the stylesheets' record in the cache."""
     style = style_id(digests)
@@ -318,7 +264,7 @@ def _make_briefs(
     for job in todo:
         result, part = rendered[job.source]
         if result.problems:
-            problems += _located(job.source, result.problems, root)
+            problems += located(job.source, result.problems, root)
             continue
         cache.put(job.key, result.data, result.pages, result.read)
         if part:
@@ -332,7 +278,7 @@ def _make_briefs(
     collections = []
     for edition in checked.site.editions():
         language = replace(checked, site=checked.site.part(edition))
-        collection = _Collection(language, layouts, setup, cache, digests, key)
+        collection = CollectionMaker(language, layouts, setup, cache, digests, key)
         collections.append(collection)
         if not language.site.case_studies:
             continue
@@ -356,141 +302,6 @@ def _make_briefs(
     if progress is not None:
         progress.write(briefs.summary() + "\n")
     return briefs, problems
-
-
-class _Collection:
-    """Makes the collection PDF from the briefs, or finds it in the cache."""
-
-    def __init__(
-        self,
-        checked: Checked,
-        layouts: Layouts,
-        setup: EngineSetup,
-        cache: BriefCache,
-        digests: AssetDigests,
-        engine_key: str,
-    ) -> None:
-        self.checked, self.layouts, self.setup = checked, layouts, setup
-        self.cache, self.digests, self.engine_key = cache, digests, engine_key
-        self.file: BriefFile | None = None
-        self.keys: list[str] = []  # cache entries it uses
-        self.front_rendered = 0
-        self.reused = False
-        self.problems: list[Diagnostic] = []
-        self.path = checked.site.prefix + COLLECTION_PATH  # the language's part of the site
-
-    def make(
-        self,
-        found: Mapping[str, BriefFile],
-        made_of: Mapping[str, Mapping[str, str]],
-        keys: Mapping[str, str],
-        parts: Mapping[str, bytes],
-    ) -> None:
-        order = [cs.source for cs in self.checked.site.case_studies]
-        lengths = [found[source].pages for source in order]
-        front_pages = first_guess(len(order))
-        html = front_html(self.layouts, self.checked, starts(front_pages, lengths))
-        key = make_collection_key(self.engine_key, html, [keys[s] for s in order])
-        self.keys.append(key)
-        hit = self.cache.get(key, self.digests)
-        if hit is not None:
-            self.file = BriefFile(self.path, hit.data, hit.pages)
-            self.keys += hit.keep
-            self.reused = True
-            return
-        # Start from the length it had last time: the output does not depend on the guess
-        # (the contents settle on the same numbers), only the number of renders does.
-        hint = self.cache.front_hint(len(order))
-        if hint is not None and hint != front_pages:
-            front_pages = hint
-            html = front_html(self.layouts, self.checked, starts(front_pages, lengths))
-        for _ in range(FRONT_TRIES):
-            front_key = brief_key(self.engine_key, html)
-            front = self._front(front_key, html)
-            if front is None:
-                return
-            if front.pages == front_pages:
-                break
-            front_pages = front.pages
-            html = front_html(self.layouts, self.checked, starts(front_pages, lengths))
-        else:
-            self.problems.append(
-                error(
-                    Location(COLLECTION_WHERE),
-                    "pdf-brief",
-                    "the collection's contents cannot give the right page numbers: the front "
-                    f"matter changes length each time it is rendered ({FRONT_TRIES} tries)",
-                    "give the contents a fixed height per entry in assets/brief.css",
-                )
-            )
-            return
-        self.cache.put_front_hint(len(order), front.pages)
-        data = self._merge(front_key, front.data, found, keys, parts)
-        pages = front.pages + sum(lengths)
-        assets = dict(front.assets)
-        for source in order:
-            assets.update(made_of[source])
-        self.cache.put(key, data, pages, assets, keep=self.keys[1:])
-        self.file = BriefFile(self.path, data, pages)
-
-    def _merge(
-        self,
-        front_key: str,
-        front: bytes,
-        found: Mapping[str, BriefFile],
-        keys: Mapping[str, str],
-        parts: Mapping[str, bytes],
-    ) -> bytes:
-        """The front matter and the briefs as one PDF: from their cached parts (fast), or
-        with pypdf's own merge if a part cannot be made."""
-        studies = self.checked.site.case_studies
-        web = self.checked.site.config.base_url
-        lang = self.checked.site.config.lang
-        identity = hashlib.sha256(front)
-        for cs in studies:
-            identity.update(found[cs.source].data)
-        try:
-            front_part = self._part(front_key, front, b"", links=True)
-            brief_parts = [
-                (
-                    web + case_study_url(cs),
-                    self._part(keys[cs.source], found[cs.source].data, parts.get(cs.source, b"")),
-                )
-                for cs in studies
-            ]
-            return merge_parts(front_part, brief_parts, lang, producer(), identity.digest())
-        except NotMergeable:
-            pdfs = [
-                CollectionBrief(
-                    web + case_study_url(cs), found[cs.source].data, found[cs.source].pages
-                )
-                for cs in studies
-            ]
-            return merge(front, pdfs, lang)
-
-    def _part(self, key: str, data: bytes, known: bytes, links: bool = False) -> Part:
-        stored = known or self.cache.get_part(key)
-        if stored:
-            try:
-                return Part.from_bytes(stored)
-            except (ValueError, KeyError, TypeError, IndexError):
-                pass
-        part = read_part(data, links=links)
-        self.cache.put_part(key, part.to_bytes())
-        return part
-
-    def _front(self, key: str, html: str) -> CachedBrief | None:
-        self.keys.append(key)
-        hit = self.cache.get(key, self.digests)
-        if hit is not None:
-            return hit
-        result = engine_for(self.setup).render(html, "")
-        self.front_rendered += 1
-        if result.problems:
-            self.problems += _located(COLLECTION_WHERE, result.problems, self.setup.root)
-            return None
-        self.cache.put(key, result.data, result.pages, result.read)
-        return CachedBrief(result.data, result.pages, result.read)
 
 
 class BriefFailed(Exception):
@@ -523,7 +334,7 @@ def _render_one(checked: Checked, root: Path, cs: CaseStudy) -> bytes:
         return hit.data
     result = engine_for(setup).render(html, case_study_url(cs))
     if result.problems:
-        raise BriefFailed(_located(cs.source, result.problems, root))
+        raise BriefFailed(located(cs.source, result.problems, root))
     cache.put(key, result.data, result.pages, result.read)
     return result.data
 
