@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -258,10 +259,29 @@ def build_sample(folder: Path, *args: str) -> Path:
     return root / "_site"
 
 
+def built_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], Path]
+) -> Path:
+    """What `make` builds in an empty folder, built once per test run: under pytest-xdist
+    the first worker to ask builds it in the run's shared temporary folder while the others
+    wait on a lock, then all read the same one (tests only read it)."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return make(tmp_path_factory.mktemp(name))
+    shared = tmp_path_factory.getbasetemp().parent / name
+    with open(f"{shared}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        made = shared / "made"
+        if not made.is_file():
+            folder = shared / "folder"
+            folder.mkdir(parents=True, exist_ok=True)
+            made.write_text(str(make(folder)), encoding="utf-8")
+        return Path(made.read_text(encoding="utf-8"))
+
+
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample site, built once per test process; tests only read it."""
-    return build_sample(tmp_path_factory.mktemp("sample"))
+    """The sample site, built once per test run (for every test worker); tests only read it."""
+    return built_once(tmp_path_factory, "sample", build_sample)
 
 
 @pytest.fixture

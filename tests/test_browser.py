@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import REPO, build_sample
+from .conftest import REPO
 
 CHECK_SCRIPT = REPO / "tests/browser/check.mjs"
 NODE_PACKAGES = ("playwright-core", "@axe-core/playwright", "axe-core")
@@ -89,11 +89,11 @@ def _base_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The built sample, served at its base URL's path on 127.0.0.1 (so the 404 page's
-    links from the site root resolve); yields the site's address."""
+def served_site(tmp_path_factory: pytest.TempPathFactory, sample_site: Path) -> Iterator[str]:
+    """The built sample (the one other tests read), served at its base URL's path on
+    127.0.0.1 (so the 404 page's links from the site root resolve); yields the site's address."""
     folder = tmp_path_factory.mktemp("served")
-    built = build_sample(folder)
+    built = sample_site
     mount = folder / "mount"
     (mount / _base_path().strip("/")).parent.mkdir(parents=True, exist_ok=True)
     (mount / _base_path().strip("/")).symlink_to(built, target_is_directory=True)
