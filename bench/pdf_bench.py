@@ -138,11 +138,12 @@ def measure_floor(site: Path) -> Clock:
 
 def measure_stage(site: Path, jobs: int) -> Clock:
     """casesite's PDF stage, --jobs N --no-cache: HTML, briefs, checks, the collection."""
+    from casesite.incremental.store import CacheMode
     from casesite.pdf.stage import make_briefs
 
     checked = _checked(site)
     with Clock() as clock:
-        briefs, problems = make_briefs(checked, site, jobs=jobs, cache="off")
+        briefs, problems = make_briefs(checked, site, jobs=jobs, cache=CacheMode.OFF)
     assert briefs is not None, [d.format() for d in problems]
     return clock
 
