@@ -34,7 +34,8 @@ from typing import Any
 
 
 def casesite_join(files: list[Path], from_parts: bool) -> tuple[float, int]:
-    from casesite.pdf.merge import merge_parts, read_part
+    from casesite.pdf.merge import merge_parts
+    from casesite.pdf.parts import read_part
 
     datas = [p.read_bytes() for p in files]
     urls = [f"https://example.org/{p.parent.name}/" for p in files]

@@ -152,7 +152,8 @@ def measure_briefs(site: Path, jobs: int) -> Clock:
     """The briefs alone, as the stage renders them (pool, WeasyPrint, PDFs read for the
     merge), without their HTML and the collection."""
     from casesite.pdf.briefs import brief_html, dated_by_content, engine_setup
-    from casesite.pdf.stage import Job, Progress, _render
+    from casesite.pdf.progress import Progress
+    from casesite.pdf.workers import Job, render_jobs
     from casesite.render.environment import Layouts, make_environment
     from casesite.routes import case_study_url
 
@@ -164,7 +165,7 @@ def measure_briefs(site: Path, jobs: int) -> Clock:
     ]
     setup = engine_setup(checked, site, font_cache=False)
     with dated_by_content(checked), Clock() as clock:
-        out = _render(todo, setup, jobs, Progress(0, None))
+        out = render_jobs(todo, setup, jobs, Progress(0, None))
     assert all(not rendered.problems for rendered, _ in out.values())
     return clock
 

@@ -16,7 +16,7 @@ from pypdf.generic import DictionaryObject
 
 from casesite.core import Checked, Options
 from casesite.gate import check
-from casesite.pdf import fetcher, merge
+from casesite.pdf import fetcher, parts
 from casesite.pdf.briefs import Engine, engine_setup
 from casesite.pdf.stage import render_one_brief
 
@@ -73,12 +73,12 @@ def test_a_part_is_read_without_the_structure_tree(
         return cache(self, generation, idnum, obj)
 
     monkeypatch.setattr(PdfReader, "cache_indirect_object", recorded)
-    part, linked = merge.read_part(data), merge.read_part(data, links=True)
+    part, linked = parts.read_part(data), parts.read_part(data, links=True)
     assert part.pages and parsed
     assert not any(
         isinstance(o, DictionaryObject) and o.get("/Type") == "/StructElem" for o in parsed
     )
     # the same part as one read by pypdf's own reader, which parses every object
-    monkeypatch.setattr(merge, "_lazy_reader", lambda d: PdfReader(io.BytesIO(d)))
-    assert merge.read_part(data).to_bytes() == part.to_bytes()
-    assert merge.read_part(data, links=True).to_bytes() == linked.to_bytes()
+    monkeypatch.setattr(parts, "_lazy_reader", lambda d: PdfReader(io.BytesIO(d)))
+    assert parts.read_part(data).to_bytes() == part.to_bytes()
+    assert parts.read_part(data, links=True).to_bytes() == linked.to_bytes()

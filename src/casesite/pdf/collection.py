@@ -2,7 +2,7 @@
 
 Only the front matter (cover, contents, programme totals; layouts/briefs.html) is rendered
 by WeasyPrint; every brief's PDF, already rendered (and cached) for its own page, is
-appended after it (pdf_merge.py, from parts read once with pypdf; `merge` here, pypdf's
+appended after it (pdf/merge.py, from parts read once with pypdf; `merge` here, pypdf's
 own merge, is the slower fallback). So a change to one case study costs one brief, at
 most a new front matter, and the merge, never a render of the whole collection.
 
@@ -44,7 +44,8 @@ from casesite.pdf.briefs import (
     engine_for,
     engine_version,
 )
-from casesite.pdf.merge import PART_FORMAT, NotMergeable, Part, merge_parts, read_part
+from casesite.pdf.merge import merge_parts
+from casesite.pdf.parts import PART_FORMAT, NotMergeable, Part, read_part
 from casesite.pdf.problems import located
 from casesite.render.environment import Layouts
 from casesite.render.i18n import Translator
@@ -52,7 +53,7 @@ from casesite.render.totals import totals, totals_view
 from casesite.render.views import case_study_view, site_view
 from casesite.routes import COLLECTION_PATH, case_study_url
 
-COLLECTION_FORMAT = "casesite-collection-2"  # with pdf_merge.PART_FORMAT
+COLLECTION_FORMAT = "casesite-collection-2"  # with pdf/parts.py PART_FORMAT
 TOC_PER_PAGE = 15  # contents entries on a page, for the first guess at the front's length
 
 
@@ -132,7 +133,7 @@ def collection_key(engine_key: str, first_html: str, part_keys: Sequence[str]) -
 
 def merge(front: bytes, parts: Sequence[CollectionBrief], lang: str) -> bytes:
     """The front matter, then every brief, with pypdf's merge (3 to 7 s for 100 briefs):
-    the fallback when a brief cannot be read into a part (pdf_merge.NotMergeable)."""
+    the fallback when a brief cannot be read into a part (pdf/parts.py NotMergeable)."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import (
         ArrayObject,

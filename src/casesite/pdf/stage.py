@@ -11,9 +11,7 @@ collection is its front matter plus the briefs' PDFs, cached by the keys of its 
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
@@ -25,31 +23,27 @@ from casesite.diagnostics import Diagnostic, Location, warning
 from casesite.incremental.briefs import AssetDigests, BriefCache, brief_key
 from casesite.incremental.store import CacheMode, Store
 from casesite.model import CaseStudy
-from casesite.parallel import fork_map, jobs_for
+from casesite.parallel import jobs_for
 from casesite.pdf.briefs import (
     BriefFile,
-    Engine,
     EngineSetup,
-    Rendered,
     brief_html,
     dated_by_content,
     engine_for,
     engine_key,
     engine_setup,
     font_problems,
-    fresh_engine,
     has_harfbuzz_subset,
     style_id,
 )
 from casesite.pdf.collection import CollectionMaker
-from casesite.pdf.merge import NotMergeable, read_part
 from casesite.pdf.problems import located
+from casesite.pdf.progress import Progress
+from casesite.pdf.workers import Job, render_jobs
 from casesite.publish import Staging
 from casesite.render.environment import Layouts, TemplateProblem, make_environment
 from casesite.render.i18n import Translator
 from casesite.routes import THEME_CSS, brief_link, brief_path, case_study_url
-
-PROGRESS_ABOVE = 8  # show progress when more briefs than this need rendering (or on a TTY)
 
 
 @dataclass(frozen=True)
@@ -92,91 +86,6 @@ class Briefs:
         for collection in (self.collection, *self.other_collections):
             if collection is not None:
                 staging.write_bytes(collection.path, collection.data)
-
-
-@dataclass(frozen=True)
-class Job:
-    source: str  # the case study's source path
-    html: str
-    page_url: str
-    key: str
-
-
-# -- workers -------------------------------------------------------------------------------
-
-_WORKER: dict[str, Engine] = {}
-
-
-def _render_job(engine: Engine, job: Job) -> tuple[Rendered, bytes]:
-    """The brief, and its PDF read for the collection (done here, in parallel)."""
-    result = engine.render(job.html, job.page_url)
-    return result, (b"" if result.problems else part_of(result.data))
-
-
-def part_of(data: bytes) -> bytes:
-    """A brief's PDF read for the merge (pdf_merge.py); empty if it cannot be."""
-    try:
-        return read_part(data).to_bytes()
-    except NotMergeable:
-        return b""
-
-
-class Progress:
-    """'PDF briefs: 12 of 40 rendered, about 9 s left' on stderr, for long runs."""
-
-    def __init__(self, total: int, stream: TextIO | None) -> None:
-        self.total, self.done, self.started = total, 0, time.perf_counter()
-        tty = bool(stream is not None and stream.isatty())
-        self.stream = stream if stream is not None and (total > PROGRESS_ABOVE or tty) else None
-        self.tty = tty
-        self.step = max(1, total // 10)
-
-    def tick(self) -> None:
-        self.done += 1
-        if self.stream is None or (
-            not self.tty and self.done % self.step and self.done < self.total
-        ):
-            return
-        elapsed = time.perf_counter() - self.started
-        left = elapsed / self.done * (self.total - self.done)
-        line = f"PDF briefs: {self.done} of {self.total} rendered, about {left:.0f} s left"
-        if self.tty:
-            self.stream.write("\r\x1b[2K" + line + ("\n" if self.done == self.total else ""))
-        else:
-            self.stream.write(line + "\n")
-        self.stream.flush()
-
-
-def _render(
-    jobs: list[Job], setup: EngineSetup, workers: int, progress: Progress
-) -> dict[str, tuple[Rendered, bytes]]:
-    """Each job's brief, rendered here or in `workers` worker processes (each with an
-    engine of its own: see fresh_engine)."""
-    parent = os.getpid()
-
-    def work(chunk: Sequence[Job]) -> list[tuple[Rendered, bytes]]:
-        here = os.getpid() == parent
-        if here:
-            engine = engine_for(setup)
-        elif "engine" not in _WORKER:
-            engine = _WORKER["engine"] = fresh_engine(setup)
-        else:
-            engine = _WORKER["engine"]
-        out = []
-        for job in chunk:
-            out.append(_render_job(engine, job))
-            if here:
-                progress.tick()  # a worker's progress is told by fork_map
-        return out
-
-    def done(count: int) -> None:
-        for _ in range(count):
-            progress.tick()
-
-    if not jobs:
-        return {}
-    mapped = fork_map(work, jobs, workers, chunk=1, done=done)
-    return {job.source: rendered for job, rendered in zip(jobs, mapped.results, strict=True)}
 
 
 # -- the stage -----------------------------------------------------------------------------
@@ -260,7 +169,7 @@ def _make_briefs(
             todo.append(job)
 
     workers = jobs_for(len(todo), jobs, costly=True)
-    rendered = _render(todo, setup, workers, Progress(len(todo), progress))
+    rendered = render_jobs(todo, setup, workers, Progress(len(todo), progress))
     for job in todo:
         result, part = rendered[job.source]
         if result.problems:
