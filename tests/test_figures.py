@@ -10,6 +10,7 @@ more than one line. Skips like tests/test_browser.py without Chromium, Node or n
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import json
@@ -24,7 +25,7 @@ from typing import Any
 import pytest
 
 from casesite.cli import main
-from tests.conftest import REPO
+from tests.conftest import REPO, built_once
 from tests.test_browser import _chromium, _QuietHandler, _require_browser
 
 SCRIPT = REPO / "tests/browser/figures.mjs"
@@ -65,11 +66,9 @@ def _build(folder: Path, lang: str) -> Path:
     return root / "_site"
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextlib.contextmanager
+def _served(folder: Path) -> Iterator[str]:
     """The sample in each language, side by side under one address: ADDRESS/<lang>/."""
-    _require_browser()
-    folder = tmp_path_factory.mktemp("figures")
     mount = folder / "mount"
     mount.mkdir()
     for lang in LANGUAGES:
@@ -86,23 +85,37 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def wrapped(served: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    config = {
-        "chromium": _chromium(),
-        "root": served,
-        "widths": list(WIDTHS),
-        "pages": {
-            f"{lang} {name}": f"{lang}/{path}" for lang in LANGUAGES for name, path in PAGES.items()
-        },
-    }
-    path = tmp_path_factory.mktemp("figures-config") / "config.json"
-    path.write_text(json.dumps(config))
-    proc = subprocess.run(
-        ["node", str(SCRIPT), str(path)], cwd=REPO, capture_output=True, text=True, timeout=600
-    )
+def _observe(folder: Path) -> Path:
+    """The four sites built and served, and what figures.mjs saw of them (a JSON file)."""
+    with _served(folder) as address:
+        config = {
+            "chromium": _chromium(),
+            "root": address,
+            "widths": list(WIDTHS),
+            "pages": {
+                f"{lang} {name}": f"{lang}/{path}"
+                for lang in LANGUAGES
+                for name, path in PAGES.items()
+            },
+        }
+        path = folder / "config.json"
+        path.write_text(json.dumps(config))
+        proc = subprocess.run(
+            ["node", str(SCRIPT), str(path)], cwd=REPO, capture_output=True, text=True, timeout=600
+        )
     assert proc.returncode == 0, f"figures.mjs failed:\n{proc.stderr}"
-    found: dict[str, Any] = json.loads(proc.stdout)
+    found = folder / "wrapped.json"
+    found.write_text(proc.stdout, encoding="utf-8")
+    return found
+
+
+@pytest.fixture(scope="module")
+def wrapped(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Built, served and looked at once per test run, whichever test workers ask."""
+    _require_browser()
+    found: dict[str, Any] = json.loads(
+        built_once(tmp_path_factory, "figures", _observe).read_text()
+    )
     return found
 
 

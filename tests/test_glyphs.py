@@ -31,7 +31,7 @@ from pypdf.generic import DictionaryObject, IndirectObject, StreamObject
 
 from casesite.cli import main
 
-from .conftest import REPO, MiniSite
+from .conftest import REPO, MiniSite, built_once
 
 LOWER = "áäčďéěíĺľňóôöőŕřšťúůüűýž"
 LETTERS = LOWER + LOWER.upper()
@@ -328,15 +328,20 @@ def assert_every_letter_right(pdf: Path, sources: Sources) -> None:
 def glyph_site(tmp_path_factory: pytest.TempPathFactory) -> MiniSite:
     """Three briefs (cs, sk, hu) and each language's collection, built with PDFs (asked for explicitly:
     no --no-pdf; the build's own command, not a harness default)."""
-    root = tmp_path_factory.mktemp("glyphs") / "site"
-    for folder in ("layouts", "assets"):
-        shutil.copytree(REPO / folder, root / folder)
-    site = MiniSite(root)
-    site.write(glyph_site_files())
-    code = main(["build", "--root", str(root), "--jobs", "1", "--no-search", "--no-cache"])
-    assert code == 0
+    site = MiniSite(built_once(tmp_path_factory, "glyphs", _build_glyph_site))
     assert len(list(site.out.glob("*/case-studies/*/*.pdf"))) == 3
     return site
+
+
+def _build_glyph_site(folder: Path) -> Path:
+    """Built once per test run, whichever test workers ask; returns the site's root."""
+    root = folder / "site"
+    for name in ("layouts", "assets"):
+        shutil.copytree(REPO / name, root / name)
+    MiniSite(root).write(glyph_site_files())
+    code = main(["build", "--root", str(root), "--jobs", "1", "--no-search", "--no-cache"])
+    assert code == 0
+    return root
 
 
 @pytest.fixture(scope="module")

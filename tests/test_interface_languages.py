@@ -11,6 +11,7 @@ string that slipped through, unless that language's catalogue writes it as Engli
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -30,7 +31,7 @@ from pypdf import PdfReader
 
 from casesite.cli import main
 from casesite.render.i18n import Translator
-from tests.conftest import BASE_FILES, REPO, SITE_YML
+from tests.conftest import BASE_FILES, REPO, SITE_YML, built_once
 
 LOCALES = REPO / "src" / "casesite" / "locales"
 ATTRIBUTES = {"aria-label", "placeholder", "title", "alt", "data-showing"}
@@ -166,12 +167,15 @@ def same_as_english(lang: str) -> set[str]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
-    """The mini-site built in a language (once per language and test run)."""
+    """The mini-site built in a language (once per language and test run, whichever test
+    workers ask)."""
     sites: dict[str, Path] = {}
 
     def get(lang: str) -> Path:
         if lang not in sites:
-            sites[lang] = build(tmp_path_factory.mktemp(lang), lang)
+            sites[lang] = built_once(
+                tmp_path_factory, f"interface-{lang}", functools.partial(build, lang=lang)
+            )
         return sites[lang]
 
     return get

@@ -10,15 +10,14 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import shutil
 import subprocess
-import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .conftest import REPO
+from .conftest import REPO, built_once
 from .test_browser import _base_path, _chromium, _QuietHandler, _require_browser
 
 SCRIPT = REPO / "tests/browser/languages.mjs"
@@ -35,23 +34,12 @@ AXE_PAGES = {
 }
 
 
-@pytest.fixture(scope="module")
-def findings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    _require_browser()
-    folder = tmp_path_factory.mktemp("languages-browser")
-    root = folder / "sample"
-    for name in ("content", "layouts", "assets"):
-        shutil.copytree(REPO / name, root / name)
-    proc = subprocess.run(
-        [sys.executable, "-m", "casesite", "build", "--root", str(root), "--no-pdf"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert proc.returncode == 0, proc.stderr
+def _observe(site: Path, folder: Path) -> Path:
+    """The built sample served at its base URL's path, and what languages.mjs saw of it
+    (a JSON file in `folder`)."""
     mount = folder / "mount" / _base_path().strip("/")
     mount.parent.mkdir(parents=True)
-    mount.symlink_to(root / "_site", target_is_directory=True)
+    mount.symlink_to(site, target_is_directory=True)
     handler = functools.partial(_QuietHandler, directory=str(folder / "mount"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -79,7 +67,20 @@ def findings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         server.server_close()
         thread.join(timeout=10)
     assert run.returncode == 0, run.stderr
-    data: dict[str, Any] = json.loads(run.stdout)
+    found = folder / "findings.json"
+    found.write_text(run.stdout, encoding="utf-8")
+    return found
+
+
+@pytest.fixture(scope="module")
+def findings(tmp_path_factory: pytest.TempPathFactory, sample_site: Path) -> dict[str, Any]:
+    """What the browser saw of the sample (the build other tests read), once per test run,
+    whichever test workers ask."""
+    _require_browser()
+    found = built_once(
+        tmp_path_factory, "languages-browser", functools.partial(_observe, sample_site)
+    )
+    data: dict[str, Any] = json.loads(found.read_text())
     return data
 
 
