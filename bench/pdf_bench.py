@@ -166,7 +166,7 @@ def measure_briefs(site: Path, jobs: int) -> Clock:
     setup = engine_setup(checked, site, font_cache=False)
     with dated_by_content(checked), Clock() as clock:
         out = render_jobs(todo, setup, jobs, Progress(0, None))
-    assert all(not rendered.problems for rendered, _ in out.values())
+    assert all(not rendered.problems for rendered, _ in out.briefs.values())
     return clock
 
 

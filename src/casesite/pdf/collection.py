@@ -47,6 +47,7 @@ from casesite.pdf.briefs import (
 from casesite.pdf.merge import merge_parts
 from casesite.pdf.parts import PART_FORMAT, NotMergeable, Part, read_part
 from casesite.pdf.problems import located
+from casesite.pdf.workers import Front, FrontJob
 from casesite.render.environment import Layouts
 from casesite.render.i18n import Translator
 from casesite.render.totals import totals, totals_view
@@ -209,8 +210,37 @@ class CollectionMaker:
         self.reused = False
         self.problems: list[Diagnostic] = []
         self.path = checked.site.prefix + COLLECTION_PATH  # the language's part of the site
+        self.early: Mapping[str, Front] = {}  # front matters rendered among the briefs
+        self.early_used = 0  # of those, the ones it took
+        self.early_parts: dict[str, bytes] = {}  # the parts of those used, by front key
+
+    def front_job(self, places: Mapping[str, int]) -> FrontJob:
+        """Its front matter as a job for the pool: rendered as make() would, from the same
+        first length, on the briefs' lengths known when a worker takes it (the others
+        guessed); html_for gives None when that front matter is in the cache."""
+        order = [cs.source for cs in self.checked.site.case_studies]
+        front_pages = self.cache.front_hint(len(order)) or first_guess(len(order))
+
+        def html_for(lengths: list[int], front_pages: int) -> str | None:
+            html = front_html(self.layouts, self.checked, starts(front_pages, lengths))
+            cached = self.cache.get(brief_key(self.engine_key, html), self.digests)
+            return None if cached is not None else html
+
+        return FrontJob(tuple(places[s] for s in order), html_for, front_pages, FRONT_TRIES)
 
     def make(
+        self,
+        found: Mapping[str, BriefFile],
+        made_of: Mapping[str, Mapping[str, str]],
+        keys: Mapping[str, str],
+        parts: Mapping[str, bytes],
+        early: Mapping[str, Front] | None = None,
+    ) -> None:
+        """`early`: front matters rendered among the briefs (FrontJob), by their HTML."""
+        self.early = early or {}
+        self._make(found, made_of, keys, parts)
+
+    def _make(
         self,
         found: Mapping[str, BriefFile],
         made_of: Mapping[str, Mapping[str, str]],
@@ -281,7 +311,7 @@ class CollectionMaker:
         for cs in studies:
             identity.update(found[cs.source].data)
         try:
-            front_part = self._part(front_key, front, b"", links=True)
+            front_part = self._part(front_key, front, self.early_parts.get(front_key, b""), True)
             brief_parts = [
                 (
                     web + case_study_url(cs),
@@ -315,7 +345,13 @@ class CollectionMaker:
         hit = self.cache.get(key, self.digests)
         if hit is not None:
             return hit
-        result = engine_for(self.setup).render(html, "")
+        done = self.early.get(html)
+        if done is not None:  # rendered among the briefs, on the lengths they have
+            self.early_used += 1
+            self.early_parts[key] = done.part
+            if done.part:
+                self.cache.put_part(key, done.part)
+        result = done.rendered if done is not None else engine_for(self.setup).render(html, "")
         self.front_rendered += 1
         if result.problems:
             self.problems += located(COLLECTION_WHERE, result.problems, self.setup.root)

@@ -19,6 +19,8 @@ class Progress:
         self.step = max(1, total // 10)
 
     def tick(self) -> None:
+        if self.done >= self.total:
+            return  # a collection's front matter, rendered among the briefs
         self.done += 1
         if self.stream is None or (
             not self.tty and self.done % self.step and self.done < self.total

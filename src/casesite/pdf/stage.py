@@ -54,6 +54,7 @@ class Briefs:
     reused: int  # briefs from the cache
     front_rendered: int = 0  # renders of the collection's front matter
     collection_reused: bool = False  # the whole collection came from the cache
+    early_unused: int = 0  # front matters rendered among the briefs on a wrong guess
     other_collections: tuple[BriefFile, ...] = ()  # in the site's other languages (hu/...)
 
     def summary(self) -> str:
@@ -65,6 +66,7 @@ class Briefs:
         return line + (
             f"; collection: front matter {self.front_rendered} rendered, "
             f"{len(self.files)} briefs appended"
+            + (f" ({self.early_unused} rendered early, unused)" if self.early_unused else "")
         )
 
     def link(self, cs: CaseStudy) -> BriefLink:
@@ -168,10 +170,21 @@ def _make_briefs(
         else:
             todo.append(job)
 
+    # One collection per language: case-studies.pdf, hu/case-studies.pdf, ...
+    collections = []
+    for edition in checked.site.editions():
+        language = replace(checked, site=checked.site.part(edition))
+        collections.append(CollectionMaker(language, layouts, setup, cache, digests, key))
     workers = jobs_for(len(todo), jobs, costly=True)
-    rendered = render_jobs(todo, setup, workers, Progress(len(todo), progress))
+    places = {source: i for i, source in enumerate(studies)}
+    fronts = [  # with workers, each collection's front matter is rendered among the briefs
+        c.front_job(places) for c in collections if c.checked.site.case_studies and workers > 1
+    ]
+    todo = [replace(job, index=places[job.source]) for job in todo]
+    known = {places[source]: brief.pages for source, brief in found.items()}
+    rendering = render_jobs(todo, setup, workers, Progress(len(todo), progress), fronts, known)
     for job in todo:
-        result, part = rendered[job.source]
+        result, part = rendering.briefs[job.source]
         if result.problems:
             problems += located(job.source, result.problems, root)
             continue
@@ -183,16 +196,11 @@ def _make_briefs(
         made_of[job.source] = result.read
     if any(d.is_error for d in problems):
         return None, list(dict.fromkeys(problems))  # a stylesheet's problem once, not per brief
-    # One collection per language: case-studies.pdf, hu/case-studies.pdf, ...
-    collections = []
-    for edition in checked.site.editions():
-        language = replace(checked, site=checked.site.part(edition))
-        collection = CollectionMaker(language, layouts, setup, cache, digests, key)
-        collections.append(collection)
-        if not language.site.case_studies:
+    for collection in collections:
+        if not collection.checked.site.case_studies:
             continue
         try:
-            collection.make(found, made_of, keys, parts)
+            collection.make(found, made_of, keys, parts, rendering.fronts)
         except TemplateProblem as problem:
             return None, [*problems, problem.diagnostic]
         if collection.problems:
@@ -205,6 +213,7 @@ def _make_briefs(
         rendered=len(todo),
         reused=len(wanted) - len(todo),
         front_rendered=sum(c.front_rendered for c in collections),
+        early_unused=len(rendering.fronts) - sum(c.early_used for c in collections),
         collection_reused=all(c.reused for c in collections if c.file is not None),
         other_collections=tuple(c.file for c in collections[1:] if c.file is not None),
     )
