@@ -84,7 +84,7 @@ class BriefCache:
         self.store.write_json(f"{FOLDER}/{key}.json", meta)
 
     def get_part(self, key: str) -> bytes | None:
-        """The entry's PDF read for merging (pdf_merge.py), if stored."""
+        """The entry's PDF read for merging (pdf/parts.py), if stored."""
         return self.store.read(f"{FOLDER}/{key}.part")
 
     def put_part(self, key: str, data: bytes) -> None:
