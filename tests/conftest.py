@@ -306,3 +306,14 @@ def mini_site(tmp_path: Path) -> Callable[..., MiniSite]:
         return site
 
     return make
+
+
+def assert_refused(site: MiniSite, case: Case, capsys: pytest.CaptureFixture[str]) -> None:
+    """A case's files written over a working mini-site: the run fails with exit 1 and
+    exactly the case's expected report, well formed, and nothing is published."""
+    case.write_over(site)
+    result = site.run(*case.args, capsys=capsys)
+    assert result.code == 1, result.err
+    assert result.err == case.stderr
+    assert_well_formed(result.err)
+    assert not site.out.exists()

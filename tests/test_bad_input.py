@@ -11,7 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CASE_STUDY, Case, MiniSite, assert_well_formed, cases, tree_digest
+from .conftest import (
+    CASE_STUDY,
+    Case,
+    MiniSite,
+    assert_refused,
+    cases,
+    tree_digest,
+)
 
 CS = "content/case-studies/hungary.md"
 BAD = cases("bad-input")
@@ -26,13 +33,7 @@ def edit(old: str, new: str, text: str = CASE_STUDY) -> str:
 def test_bad_input_is_reported_and_nothing_is_published(
     mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str], case: Case
 ) -> None:
-    site = mini_site()
-    case.write_over(site)
-    result = site.run(*case.args, capsys=capsys)
-    assert result.code == 1, result.err
-    assert result.err == case.stderr
-    assert_well_formed(result.err)
-    assert not site.out.exists()
+    assert_refused(mini_site(), case, capsys)
 
 
 # (stage, files written over a site that built, the code the failed build reports)

@@ -10,7 +10,14 @@ import pytest
 
 from casesite.check.quotes import normalise
 
-from .conftest import APPROVAL, CASE_STUDY, Case, MiniSite, assert_well_formed, cases
+from .conftest import (
+    APPROVAL,
+    CASE_STUDY,
+    Case,
+    MiniSite,
+    assert_refused,
+    cases,
+)
 
 CS = "content/case-studies/hungary.md"
 REC = "content/approvals/test-quote.yml"
@@ -29,13 +36,7 @@ ACCEPTED = cases("quotes-accepted")
 def test_refused_quote_fails_the_build_with_location_and_reason(
     mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str], case: Case
 ) -> None:
-    site = mini_site()
-    case.write_over(site)
-    result = site.run(*case.args, capsys=capsys)
-    assert result.code == 1, result.err
-    assert result.err == case.stderr
-    assert_well_formed(result.err)
-    assert not site.out.exists()
+    assert_refused(mini_site(), case, capsys)
 
 
 @pytest.mark.parametrize("case", ACCEPTED, ids=[c.name for c in ACCEPTED])
