@@ -10,6 +10,7 @@ Without Chromium, Node or node_modules these tests skip with the reason, except 
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import functools
 import http.server
@@ -77,6 +78,22 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@contextlib.contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """`folder` served on 127.0.0.1 by a thread of this process; yields its address,
+    'http://127.0.0.1:PORT' (no slash)."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
 @functools.cache
 def _base_path() -> str:
     site_yml = (REPO / "content/site.yml").read_text("utf-8")
@@ -97,16 +114,8 @@ def served_site(tmp_path_factory: pytest.TempPathFactory, sample_site: Path) -> 
     mount = folder / "mount"
     (mount / _base_path().strip("/")).parent.mkdir(parents=True, exist_ok=True)
     (mount / _base_path().strip("/")).symlink_to(built, target_is_directory=True)
-    handler = functools.partial(_QuietHandler, directory=str(mount))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{_base_path()}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serving(mount) as address:
+        yield address + _base_path()
 
 
 def _observe(address: str, folder: Path) -> dict[str, Any]:

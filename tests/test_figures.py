@@ -11,13 +11,10 @@ more than one line. Skips like tests/test_browser.py without Chromium, Node or n
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import json
 import re
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,7 +23,7 @@ import pytest
 
 from casesite.cli import main
 from tests.conftest import REPO, built_once
-from tests.test_browser import _chromium, _QuietHandler, _require_browser
+from tests.test_browser import _chromium, _require_browser, serving
 
 SCRIPT = REPO / "tests/browser/figures.mjs"
 QUOTE_BLOCK = re.compile(r"^::: quote .*?^:::\n", re.M | re.S)
@@ -73,16 +70,8 @@ def _served(folder: Path) -> Iterator[str]:
     mount.mkdir()
     for lang in LANGUAGES:
         (mount / lang).symlink_to(_build(folder, lang), target_is_directory=True)
-    handler = functools.partial(_QuietHandler, directory=str(mount))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serving(mount) as address:
+        yield address + "/"
 
 
 def _observe(folder: Path) -> Path:

@@ -8,17 +8,15 @@ node_modules, as tests/test_browser.py does."""
 from __future__ import annotations
 
 import functools
-import http.server
 import json
 import subprocess
-import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from .conftest import REPO, built_once
-from .test_browser import _base_path, _chromium, _QuietHandler, _require_browser
+from .test_browser import _base_path, _chromium, _require_browser, serving
 
 SCRIPT = REPO / "tests/browser/languages.mjs"
 HU_STORY = "hu/case-studies/hungary-police-cooperation/"
@@ -40,14 +38,10 @@ def _observe(site: Path, folder: Path) -> Path:
     mount = folder / "mount" / _base_path().strip("/")
     mount.parent.mkdir(parents=True)
     mount.symlink_to(site, target_is_directory=True)
-    handler = functools.partial(_QuietHandler, directory=str(folder / "mount"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(folder / "mount") as address:
         config = {
             "chromium": _chromium(),
-            "root": f"http://127.0.0.1:{server.server_address[1]}{_base_path()}",
+            "root": address + _base_path(),
             "story": {"hu": HU_STORY, "en": EN_STORY},
             "axe": AXE_PAGES,
             "search": {"hu": "hu/search/", "en": "search/", "word": HU_WORD,
@@ -62,10 +56,6 @@ def _observe(site: Path, folder: Path) -> Path:
             text=True,
             timeout=600,
         )
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
     assert run.returncode == 0, run.stderr
     found = folder / "findings.json"
     found.write_text(run.stdout, encoding="utf-8")
