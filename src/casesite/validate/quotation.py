@@ -87,23 +87,38 @@ class Quoted:
 def quoted_spans(text: str) -> list[Quoted]:
     """The spans in quotation marks, outermost only, in order."""
     spans: list[Quoted] = []
-    i = 0
-    while i < len(text):
+    at = _marks(text)  # only a quotation mark can open or close a span
+    k = 0
+    while k < len(at):
+        i = at[k]
         name = family(text[i])
-        opens = name is not None and (i == 0 or not text[i - 1].isalnum())
+        opens = i == 0 or not text[i - 1].isalnum()
         spaced = i + 1 >= len(text) or (text[i + 1].isspace() and text[i] in _AMBIGUOUS)
-        if name is None or not opens or spaced:
-            i += 1
+        assert name is not None
+        if not opens or spaced:
+            k += 1
             continue
-        end = next((j for j in range(i + 1, len(text)) if _closes(text, j, name)), -1)
-        if end < 0:
-            i += 1
+        close = next((m for m in range(k + 1, len(at)) if _closes(text, at[m], name)), -1)
+        if close < 0:
+            k += 1
             continue
+        end = at[close]
         inner = text[i + 1 : end]
         words = len(inner.split()) + len(_UNSPACED.findall(inner)) // 2
         spans.append(Quoted(i, end, words))
-        i = end + 1
+        k = close + 1
     return spans
+
+
+def _marks(text: str) -> list[int]:
+    """Where the quotation marks in `text` are (most texts have none: one pass in C)."""
+    marks = frozenset(ch for ch in set(text) if family(ch) is not None)
+    return [m.start() for m in _finder(marks).finditer(text)] if marks else []
+
+
+@cache
+def _finder(marks: frozenset[str]) -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(marks)) + "]")
 
 
 def _is_credit(rest: str) -> bool:
