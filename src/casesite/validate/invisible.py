@@ -26,6 +26,8 @@ def describe(ch: str) -> str:
 
 def first_invisible(text: str) -> int:
     """The index of the first invisible format character in `text`, or -1."""
+    if not any(unicodedata.category(ch) == "Cf" for ch in set(text)):
+        return -1  # most texts: each distinct character looked at once
     for i, ch in enumerate(text):
         if unicodedata.category(ch) != "Cf":
             continue

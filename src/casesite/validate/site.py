@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from types import MappingProxyType
 
 from casesite.diagnostics import Diagnostic, error
@@ -63,8 +64,15 @@ class Site:
 
     def versions(self, slug: str) -> tuple[CaseStudy, ...]:
         """Every version of a story, the site's language first, then by language key."""
-        found = [cs for cs in self.all_versions if cs.slug == slug]
-        return tuple(sorted(found, key=lambda cs: (cs.edition != "", cs.edition)))
+        return self._versions.get(slug, ())
+
+    @cached_property
+    def _versions(self) -> Mapping[str, tuple[CaseStudy, ...]]:
+        found: dict[str, list[CaseStudy]] = {}
+        for cs in self.all_versions:
+            found.setdefault(cs.slug, []).append(cs)
+        order = lambda cs: (cs.edition != "", cs.edition)  # noqa: E731
+        return MappingProxyType({slug: tuple(sorted(v, key=order)) for slug, v in found.items()})
 
     def stories(self) -> tuple[CaseStudy, ...]:
         """One version of each story (the site's language where there is one): totals count
