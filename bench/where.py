@@ -83,8 +83,10 @@ class Profile:
 
     def add_samples(self, raw: Path) -> None:
         patterns = [(kind, re.compile(p)) for kind, p in self.kinds]
-        for line in raw.read_text(encoding="utf-8").splitlines():
-            stack, _, count = line.rpartition(" ")
+        # A frame's name may hold line breaks (a layout compiled from a string is named by
+        # its text): a sample's line ends with its count.
+        for line in re.findall(r"(?s)(.*?) (\d+)\n", raw.read_text("utf-8", "replace")):
+            stack, count = line
             frames = stack.split(";")[1:]  # not the script's own <module>, in every sample
             if not frames or IDLE.match(frames[-1]):
                 self.idle += int(count)
