@@ -65,11 +65,14 @@ class BriefLink:
 
 
 class BriefsForPages(Protocol):
-    """What the pages need of the PDF briefs: a link for each case study, and the files to
-    publish with the pages (the rendered briefs; nothing in a preview, which makes them on
-    request)."""
+    """What the pages need of the PDF briefs: a link for each case study, a link for each
+    programme page to its programme's collection (by the page's address; none in a
+    preview), and the files to publish with the pages (the rendered briefs; nothing in a
+    preview, which makes them on request)."""
 
     def link(self, cs: CaseStudy) -> BriefLink: ...
+
+    def programme_links(self) -> Mapping[str, BriefLink]: ...
 
     def write(self, staging: Staging) -> None: ...
 

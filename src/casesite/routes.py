@@ -119,6 +119,18 @@ def facet_url(kind: str, key: str) -> str:
     return f"{FACET_FOLDERS[kind]}/{key}/"
 
 
+def programme_collection_link(key: str) -> str:
+    """The link to the collection of a programme's briefs, relative to the programme's
+    page (`key`: the last part of the page's address)."""
+    return f"{key}.pdf"
+
+
+def programme_collection_path(page_url: str, key: str) -> str:
+    """Where the collection of a programme's briefs is published: beside the programme's
+    page at `page_url` ("programmes/<id>/<id>.pdf", "hu/programmes/<id>/<id>.pdf")."""
+    return page_url + programme_collection_link(key)
+
+
 def is_facet_url(url: str) -> bool:
     return any(url.startswith(folder + "/") for folder in FACET_FOLDERS.values())
 

@@ -1,5 +1,8 @@
 """The collection PDF (`_site/case-studies.pdf`): front matter by WeasyPrint, briefs by pypdf.
 
+A programme's collection (`programmes/<id>/<id>.pdf`, ProgrammeScope) is made the same way
+from its own case studies, with a cover naming the programme (pdf/programmes.py).
+
 Only the front matter (cover, contents, programme totals; layouts/briefs.html) is rendered
 by WeasyPrint; every brief's PDF, already rendered (and cached) for its own page, is
 appended after it (pdf/merge.py, from parts read once with pypdf; `merge` here, pypdf's
@@ -37,6 +40,7 @@ from casesite.core import Checked
 from casesite.diagnostics import Diagnostic, Location, error
 from casesite.incremental.briefs import AssetDigests, BriefCache, CachedBrief, brief_key
 from casesite.incremental.store import digest as store_digest
+from casesite.model import Programme
 from casesite.pdf.briefs import (
     COLLECTION_LAYOUT,
     BriefFile,
@@ -51,11 +55,26 @@ from casesite.pdf.workers import Front, FrontJob
 from casesite.render.environment import Layouts
 from casesite.render.i18n import Translator
 from casesite.render.totals import totals, totals_view
-from casesite.render.views import case_study_view, site_view
-from casesite.routes import COLLECTION_PATH, case_study_url
+from casesite.render.views import case_study_view, programme_view, site_view
+from casesite.routes import COLLECTION_PATH, case_study_url, programme_collection_path
 
 COLLECTION_FORMAT = "casesite-collection-2"  # with pdf/parts.py PART_FORMAT
 TOC_PER_PAGE = 15  # contents entries on a page, for the first guess at the front's length
+
+
+@dataclass(frozen=True)
+class ProgrammeScope:
+    """A collection of one programme's briefs (pdf/programmes.py): its cover names the
+    programme, and it is published beside the programme's page."""
+
+    programme: Programme  # in the collection's language
+    page_url: str  # the programme's page: "programmes/<id>/", "hu/programmes/<id>/"
+    key: str  # the last part of the page's address
+
+    @property
+    def path(self) -> str:
+        """Where the collection is published: "programmes/<id>/<id>.pdf"."""
+        return programme_collection_path(self.page_url, self.key)
 
 
 @dataclass(frozen=True)
@@ -90,8 +109,14 @@ def starts(front_pages: int, parts: Sequence[int]) -> list[int]:
     return out
 
 
-def front_html(layouts: Layouts, checked: Checked, first_pages: Sequence[int]) -> str:
-    """The front matter, with each case study's first page in the collection."""
+def front_html(
+    layouts: Layouts,
+    checked: Checked,
+    first_pages: Sequence[int],
+    programme: ProgrammeScope | None = None,
+) -> str:
+    """The front matter, with each case study's first page in the collection; of one
+    programme's collection if `programme` is given (`checked` then holds its case studies)."""
     site = checked.site
     lang = site.config.lang
     studies = site.case_studies
@@ -115,6 +140,8 @@ def front_html(layouts: Layouts, checked: Checked, first_pages: Sequence[int]) -
         "edition": formatting.long_date(newest, lang),
         "newest_iso": newest.isoformat(),
         "oldest_iso": min((cs.published for cs in studies), default=newest).isoformat(),
+        "programme": programme_view(programme.programme) if programme else None,
+        "address": site.config.base_url + (programme.page_url if programme else ""),
         "count": t.ngettext(
             "%(num)s case study",
             "%(num)s case studies",
@@ -122,7 +149,8 @@ def front_html(layouts: Layouts, checked: Checked, first_pages: Sequence[int]) -
             num=formatting.number(Decimal(len(studies)), lang),
         ),
     }
-    return layouts.render(COLLECTION_LAYOUT, context, "the collection of PDF briefs")
+    what = f"of the programme '{programme.programme.id}'" if programme else "of PDF briefs"
+    return layouts.render(COLLECTION_LAYOUT, context, f"the collection {what}")
 
 
 def collection_key(engine_key: str, first_html: str, part_keys: Sequence[str]) -> str:
@@ -201,15 +229,18 @@ class CollectionMaker:
         cache: BriefCache,
         digests: AssetDigests,
         engine_key: str,
+        programme: ProgrammeScope | None = None,
     ) -> None:
         self.checked, self.layouts, self.setup = checked, layouts, setup
+        self.programme = programme
         self.cache, self.digests, self.engine_key = cache, digests, engine_key
         self.file: BriefFile | None = None
         self.keys: list[str] = []  # cache entries it uses
         self.front_rendered = 0
         self.reused = False
         self.problems: list[Diagnostic] = []
-        self.path = checked.site.prefix + COLLECTION_PATH  # the language's part of the site
+        # In the language's part of the site; a programme's beside the programme's page.
+        self.path = programme.path if programme else checked.site.prefix + COLLECTION_PATH
         self.early: Mapping[str, Front] = {}  # front matters rendered among the briefs
         self.early_used = 0  # of those, the ones it took
         self.early_parts: dict[str, bytes] = {}  # the parts of those used, by front key
@@ -222,7 +253,7 @@ class CollectionMaker:
         front_pages = self.cache.front_hint(len(order)) or first_guess(len(order))
 
         def html_for(lengths: list[int], front_pages: int) -> str | None:
-            html = front_html(self.layouts, self.checked, starts(front_pages, lengths))
+            html = self._html(starts(front_pages, lengths))
             cached = self.cache.get(brief_key(self.engine_key, html), self.digests)
             return None if cached is not None else html
 
@@ -250,7 +281,7 @@ class CollectionMaker:
         order = [cs.source for cs in self.checked.site.case_studies]
         lengths = [found[source].pages for source in order]
         front_pages = first_guess(len(order))
-        html = front_html(self.layouts, self.checked, starts(front_pages, lengths))
+        html = self._html(starts(front_pages, lengths))
         key = collection_key(self.engine_key, html, [keys[s] for s in order])
         self.keys.append(key)
         hit = self.cache.get(key, self.digests)
@@ -264,7 +295,7 @@ class CollectionMaker:
         hint = self.cache.front_hint(len(order))
         if hint is not None and hint != front_pages:
             front_pages = hint
-            html = front_html(self.layouts, self.checked, starts(front_pages, lengths))
+            html = self._html(starts(front_pages, lengths))
         for _ in range(FRONT_TRIES):
             front_key = brief_key(self.engine_key, html)
             front = self._front(front_key, html)
@@ -273,7 +304,7 @@ class CollectionMaker:
             if front.pages == front_pages:
                 break
             front_pages = front.pages
-            html = front_html(self.layouts, self.checked, starts(front_pages, lengths))
+            html = self._html(starts(front_pages, lengths))
         else:
             self.problems.append(
                 error(
@@ -328,6 +359,9 @@ class CollectionMaker:
                 for cs in studies
             ]
             return merge(front, pdfs, lang)
+
+    def _html(self, first_pages: Sequence[int]) -> str:
+        return front_html(self.layouts, self.checked, first_pages, self.programme)
 
     def _part(self, key: str, data: bytes, known: bytes, links: bool = False) -> Part:
         stored = known or self.cache.get_part(key)

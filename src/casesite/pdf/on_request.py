@@ -3,6 +3,8 @@ server makes when it is opened (serve/ondemand.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from casesite.core import BriefLink
 from casesite.model import CaseStudy
 from casesite.publish import Staging
@@ -18,6 +20,10 @@ class BriefsOnRequest:
         return BriefLink(
             brief_link(cs), Translator(cs.lang).gettext("PDF brief, made when you open it")
         )
+
+    def programme_links(self) -> Mapping[str, BriefLink]:
+        """None: a programme's collection is made by a build only."""
+        return {}
 
     def write(self, staging: Staging) -> None:
         """Nothing is written with the pages."""

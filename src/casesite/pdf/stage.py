@@ -38,6 +38,12 @@ from casesite.pdf.briefs import (
 )
 from casesite.pdf.collection import CollectionMaker
 from casesite.pdf.problems import located
+from casesite.pdf.programmes import (
+    ProgrammeCollection,
+    links_by_page,
+    programme_collections,
+    programme_makers,
+)
 from casesite.pdf.progress import Progress
 from casesite.pdf.workers import Job, render_jobs
 from casesite.publish import Staging
@@ -56,17 +62,22 @@ class Briefs:
     collection_reused: bool = False  # the whole collection came from the cache
     early_unused: int = 0  # front matters rendered among the briefs on a wrong guess
     other_collections: tuple[BriefFile, ...] = ()  # in the site's other languages (hu/...)
+    programmes: tuple[ProgrammeCollection, ...] = ()  # one per programme page
+    programmes_reused: int = 0  # of those, the ones from the cache
 
     def summary(self) -> str:
         line = f"PDF briefs: {self.rendered} rendered, {self.reused} reused"
         if self.collection is None:
             return line
+        made = len(self.programmes) - self.programmes_reused
+        programmes = f"; programme collections: {made} made, {self.programmes_reused} reused"
         if self.collection_reused:
-            return line + "; collection: reused"
+            return line + "; collection: reused" + programmes
         return line + (
             f"; collection: front matter {self.front_rendered} rendered, "
             f"{len(self.files)} briefs appended"
             + (f" ({self.early_unused} rendered early, unused)" if self.early_unused else "")
+            + programmes
         )
 
     def link(self, cs: CaseStudy) -> BriefLink:
@@ -82,12 +93,17 @@ class Briefs:
         text = t.gettext("PDF brief, %(pages)s, %(size)s", pages=pages, size=size)
         return BriefLink(brief_link(cs), text)
 
+    def programme_links(self) -> Mapping[str, BriefLink]:
+        return links_by_page(self.programmes)
+
     def write(self, staging: Staging) -> None:
         for source in sorted(self.files):
             staging.write_bytes(self.files[source].path, self.files[source].data)
         for collection in (self.collection, *self.other_collections):
             if collection is not None:
                 staging.write_bytes(collection.path, collection.data)
+        for programme in self.programmes:
+            staging.write_bytes(programme.file.path, programme.file.data)
 
 
 # -- the stage -----------------------------------------------------------------------------
@@ -175,10 +191,12 @@ def _make_briefs(
     for edition in checked.site.editions():
         language = replace(checked, site=checked.site.part(edition))
         collections.append(CollectionMaker(language, layouts, setup, cache, digests, key))
+    programmes = programme_makers(checked, layouts, setup, cache, digests, key)  # one a page
+    makers = [*collections, *programmes]
     workers = jobs_for(len(todo), jobs, costly=True)
     places = {source: i for i, source in enumerate(studies)}
     fronts = [  # with workers, each collection's front matter is rendered among the briefs
-        c.front_job(places) for c in collections if c.checked.site.case_studies and workers > 1
+        c.front_job(places) for c in makers if c.checked.site.case_studies and workers > 1
     ]
     todo = [replace(job, index=places[job.source]) for job in todo]
     known = {places[source]: brief.pages for source, brief in found.items()}
@@ -196,7 +214,7 @@ def _make_briefs(
         made_of[job.source] = result.read
     if any(d.is_error for d in problems):
         return None, list(dict.fromkeys(problems))  # a stylesheet's problem once, not per brief
-    for collection in collections:
+    for collection in makers:
         if not collection.checked.site.case_studies:
             continue
         try:
@@ -206,16 +224,18 @@ def _make_briefs(
         if collection.problems:
             return None, [*problems, *collection.problems]
     if prune:
-        cache.prune([style, *keys.values(), *(k for c in collections for k in c.keys)])
+        cache.prune([style, *keys.values(), *(k for c in makers for k in c.keys)])
     briefs = Briefs(
         found,
         collections[0].file,
         rendered=len(todo),
         reused=len(wanted) - len(todo),
         front_rendered=sum(c.front_rendered for c in collections),
-        early_unused=len(rendering.fronts) - sum(c.early_used for c in collections),
+        early_unused=len(rendering.fronts) - sum(c.early_used for c in makers),
         collection_reused=all(c.reused for c in collections if c.file is not None),
         other_collections=tuple(c.file for c in collections[1:] if c.file is not None),
+        programmes=programme_collections(programmes),
+        programmes_reused=sum(1 for c in programmes if c.reused),
     )
     if progress is not None:
         progress.write(briefs.summary() + "\n")

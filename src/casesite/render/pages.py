@@ -89,7 +89,10 @@ def write_site(
     site = checked.site
     layouts = Layouts(make_environment(root, watch))
     base = site.config.base_url
-    readers = {e: Reader(checked, facets[e], briefs is not None, e) for e in site.editions()}
+    collections = briefs.programme_links() if briefs is not None else {}
+    readers = {
+        e: Reader(checked, facets[e], briefs is not None, e, collections) for e in site.editions()
+    }
     reader = readers[""]
     languages = site_languages(site, facets)
     site_views = {e: site_view(r.site.config) for e, r in readers.items()}

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 
 from casesite import formatting
-from casesite.core import Checked
+from casesite.core import BriefLink, Checked
 from casesite.model import CaseStudy
 from casesite.publish import Staging
 from casesite.render.environment import Layouts
@@ -80,9 +80,16 @@ class Reader:
     "" for the site's own), computed once."""
 
     def __init__(
-        self, checked: Checked, facets: Facets, pdf: bool = False, edition: str = ""
+        self,
+        checked: Checked,
+        facets: Facets,
+        pdf: bool = False,
+        edition: str = "",
+        collections: Mapping[str, BriefLink] | None = None,
     ) -> None:
         self.checked = checked
+        # Each programme page's link to its programme's collection PDF, by the page's address.
+        self.collections = collections or {}
         self.site: Site = checked.site.part(edition)
         self.edition = edition
         self.lang = self.site.config.lang
@@ -229,6 +236,7 @@ class Reader:
             "card": self.card(layouts, common, facet.url),
             "current": facet.url,
             "programme": programme,
+            "collection": self.collections.get(facet.url) if programme else None,
             "totals": self.totals(facet.value) if programme else None,
             "totals_title": self.t.gettext("%(name)s in figures", name=facet.label),
         }
