@@ -97,8 +97,14 @@ class BriefCache:
         return value if isinstance(value, int) and value > 0 else None
 
     def put_front_hint(self, count: int, pages: int) -> None:
+        """Remember the length for `count` entries, beside the other counts' (a build makes
+        collections of several sizes: per language, per programme)."""
         if self.writes and self.front_hint(count) != pages:
-            self.store.write_json(f"{FOLDER}/{FRONT_HINT}.json", {str(count): pages})
+            hints = self.store.read_json(f"{FOLDER}/{FRONT_HINT}.json")
+            kept = hints if isinstance(hints, dict) else {}
+            kept = {k: v for k, v in kept.items() if isinstance(v, int)}
+            kept[str(count)] = pages
+            self.store.write_json(f"{FOLDER}/{FRONT_HINT}.json", dict(sorted(kept.items())))
 
     def style_reads(
         self, style: str, digests: Callable[[str], str | None]
