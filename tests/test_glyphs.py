@@ -326,8 +326,9 @@ def assert_every_letter_right(pdf: Path, sources: Sources) -> None:
 
 @pytest.fixture(scope="module")
 def glyph_site(tmp_path_factory: pytest.TempPathFactory) -> MiniSite:
-    """Three briefs (cs, sk, hu) and each language's collection, built with PDFs (asked for explicitly:
-    no --no-pdf; the build's own command, not a harness default)."""
+    """Three briefs (cs, sk, hu), each language's collection and its programme's collection,
+    built with PDFs (asked for explicitly: no --no-pdf; the build's own command, not a
+    harness default)."""
     site = MiniSite(built_once(tmp_path_factory, "glyphs", _build_glyph_site))
     assert len(list(site.out.glob("*/case-studies/*/*.pdf"))) == 3
     return site
@@ -359,6 +360,7 @@ def sources(glyph_site: MiniSite) -> Sources:
         "cs/case-studies.pdf",
         "sk/case-studies.pdf",
         "hu/case-studies.pdf",
+        "hu/programmes/glyphs/glyphs.pdf",  # its cover names the programme, in every letter
     ],
 )
 def test_every_letter_is_drawn_with_its_own_glyph(

@@ -52,6 +52,14 @@ CHANGES: dict[str, Callable[[MiniSite], dict[str, str | None]]] = {
         .read_text()
         .replace("Partner One", "Partner Uno")
     },
+    "case study moved to another programme": lambda s: {  # its collection, and the new one's
+        "content/programmes/other-programme.yml": (s.root / "content/programmes/test-programme.yml")
+        .read_text()
+        .replace("Test Programme", "Other Programme"),
+        "content/case-studies/second.md": (s.root / "content/case-studies/second.md")
+        .read_text()
+        .replace("programme: test-programme", "programme: other-programme"),
+    },
     "asset changed": lambda s: {
         "assets/site.css": (s.root / "assets/site.css").read_text() + "\n/* changed */\n"
     },
@@ -119,6 +127,46 @@ def test_rebuild_after_a_change_equals_a_full_build(change: str, built_pair: Bui
     _build(site)
     _build(site, "--no-cache", "--out", "full")
     assert tree_digest(site.root / "_site") == tree_digest(site.root / "full")
+
+
+def test_a_programme_collection_is_made_again_only_when_one_of_its_parts_changes(
+    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two programmes: an edit to one's case study makes that programme's collection again
+    (and the site's), the other's comes from the cache; each is what a full build makes."""
+    other = (REPO / "content/programmes/civic-commons.yml").read_text("utf-8")
+    site = mini_site(
+        {
+            "content/programmes/other-programme.yml": other,
+            "content/case-studies/second.md": SECOND.replace(
+                "programme: test-programme", "programme: other-programme"
+            ),
+        },
+        pdf=True,
+    )
+
+    def build() -> str:
+        run = site.run("build", "--jobs", "1", capsys=capsys)
+        assert run.code == 0, run.err
+        found = re.search(r"; programme collections: (\d+) made, (\d+) reused", run.err)
+        assert found, run.err
+        return f"{found[1]} made, {found[2]} reused"
+
+    assert build() == "2 made, 0 reused"
+    assert build() == "0 made, 2 reused", "nothing changed"
+    ours = site.out / "programmes/test-programme/test-programme.pdf"
+    theirs = site.out / "programmes/other-programme/other-programme.pdf"
+    before = ours.read_bytes(), theirs.read_bytes()
+    second = site.root / "content/case-studies/second.md"
+    second.write_text(second.read_text().replace("met at workshops", "met at six workshops"))
+    assert build() == "1 made, 1 reused", "the other programme's case study changed"
+    assert ours.read_bytes() == before[0] and theirs.read_bytes() != before[1]
+    site.write({CS: CASE_STUDY.replace("started working", "began working")})
+    assert build() == "1 made, 1 reused", "a title of ours changed"
+    assert ours.read_bytes() != before[0]
+    full = str(site.root / "full")
+    assert site.run("build", "--no-cache", "--out", full, capsys=capsys).code == 0
+    assert tree_digest(site.out) == tree_digest(site.root / "full")
 
 
 def test_nothing_changed_writes_nothing(mini_site: Callable[..., MiniSite]) -> None:
