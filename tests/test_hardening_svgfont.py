@@ -205,4 +205,5 @@ def test_a_logo_in_a_declared_font_embeds_that_font(
     )
     result = site.run("build", capsys=capsys)
     assert result.code == 0, result.err
-    assert assert_only_fonts_from_assets(site.out, site.root / "assets") == 2
+    # The brief, the collection and the programme's collection.
+    assert assert_only_fonts_from_assets(site.out, site.root / "assets") == 3

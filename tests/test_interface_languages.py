@@ -219,7 +219,7 @@ def english_left(site: Path, english: Path, lang: str) -> dict[str, set[str]]:
         if same:
             left[rel.as_posix()] = same
     pdfs = sorted(p.relative_to(english) for p in english.rglob("*.pdf"))
-    assert len(pdfs) == 3  # the two briefs and the collection
+    assert len(pdfs) == 4  # the two briefs, the collection and the programme's
     for rel in pdfs:
         same = interface(pdf_lines(site / rel) & pdf_lines(english / rel))
         if same:
