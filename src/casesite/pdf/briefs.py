@@ -286,6 +286,14 @@ def _plain(message: str) -> str:
     return text
 
 
+def load_engine() -> None:
+    """Import what an engine needs (WeasyPrint: about 0.25 s of CPU), as making the first
+    one would."""
+    import weasyprint  # noqa: F401
+
+    from casesite.pdf import fetcher, fontfaces  # noqa: F401
+
+
 _ENGINES: dict[EngineSetup, Engine] = {}
 _INHERITED: list[Engine] = []
 

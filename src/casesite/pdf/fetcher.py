@@ -10,7 +10,6 @@ and recorded: any other ``file:`` path (``/etc/passwd``, ``../../``), ``data:``,
 
 from __future__ import annotations
 
-import io
 import mimetypes
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
@@ -23,8 +22,8 @@ from casesite.core import SITE_ROOT_URL
 from casesite.incremental.store import Store
 from casesite.incremental.store import digest as store_digest
 from casesite.pdf.addresses import Refused, asset_rel
+from casesite.pdf.fontfiles import decompressed, is_woff2
 
-FONTS = "fonts"  # in the build cache: WOFF2 fonts decompressed once, by content digest
 TYPES = {
     ".css": "text/css",
     ".svg": "image/svg+xml",
@@ -38,10 +37,6 @@ TYPES = {
     ".gif": "image/gif",
     ".webp": "image/webp",
 }
-
-
-# WOFF2 fonts decompressed in this process, by the SHA-256 of their compressed bytes.
-_DECOMPRESSED: dict[str, bytes] = {}
 
 
 class AssetFetcher(URLFetcher):  # type: ignore[misc]
@@ -74,8 +69,8 @@ class AssetFetcher(URLFetcher):  # type: ignore[misc]
         kind = TYPES.get(PurePosixPath(rel).suffix.lower()) or (
             mimetypes.guess_type(rel)[0] or "application/octet-stream"
         )
-        if data[:4] == b"wOF2":
-            data, kind = self._decompressed(data, digest), "font/ttf"
+        if is_woff2(data):
+            data, kind = decompressed(data, digest, self.font_cache), "font/ttf"
         return URLFetcherResponse(SITE_ROOT_URL + rel, data, {"Content-Type": kind})
 
     def _read(self, rel: str) -> bytes:
@@ -89,33 +84,6 @@ class AssetFetcher(URLFetcher):  # type: ignore[misc]
         if not path.resolve().is_relative_to((self.root / "assets").resolve()):
             raise Refused(f"'{rel}', which leads outside assets/")
         return path.read_bytes()
-
-    def _decompressed(self, data: bytes, digest: str) -> bytes:
-        """The font WeasyPrint would decompress from WOFF2 (the same bytes: the same
-        fontTools call), kept in this process (forked workers inherit it) and in the build
-        cache: decompressing took most of an engine's start-up (0.3 of 0.37 s of CPU)."""
-        name = f"{FONTS}/{digest}.ttf"
-        font = _DECOMPRESSED.get(digest)
-        if font is None:
-            font = _DECOMPRESSED[digest] = self._font_from_disk(data, name)
-        elif self.font_cache is not None and not self.font_cache.path(name).exists():
-            self.font_cache.write(name, font)
-        return font
-
-    def _font_from_disk(self, data: bytes, name: str) -> bytes:
-        # Each entry is sealed (incremental.store): a damaged entry is noticed and made
-        # again, never embedded.
-        kept = self.font_cache.read(name) if self.font_cache is not None else None
-        if kept is not None:
-            return kept
-        from fontTools.ttLib import woff2  # type: ignore[import-untyped]
-
-        out = io.BytesIO()
-        woff2.decompress(io.BytesIO(data), out)
-        font = out.getvalue()
-        if self.font_cache is not None:
-            self.font_cache.write(name, font)
-        return font
 
     def reset(self) -> None:
         self.refused.clear()

@@ -192,6 +192,11 @@ def _named_destinations(reader: Any) -> dict[str, Any]:
     return found
 
 
+def load_reader() -> None:
+    """Import pypdf (about 0.04 s of CPU), as reading the first part would."""
+    import pypdf  # noqa: F401
+
+
 def _lazy_reader(data: bytes) -> Any:
     """A pypdf reader that parses an object of an object stream only when it is asked for.
     pypdf parses every object of the stream at the first request, and a tagged brief's

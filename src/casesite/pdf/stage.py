@@ -11,7 +11,7 @@ collection is its front matter plus the briefs' PDFs, cached by the keys of its 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
@@ -34,9 +34,12 @@ from casesite.pdf.briefs import (
     engine_setup,
     font_problems,
     has_harfbuzz_subset,
+    load_engine,
     style_id,
 )
 from casesite.pdf.collection import CollectionMaker
+from casesite.pdf.fontfiles import decompress_ahead
+from casesite.pdf.parts import load_reader
 from casesite.pdf.problems import located
 from casesite.pdf.programmes import (
     ProgrammeCollection,
@@ -45,6 +48,7 @@ from casesite.pdf.programmes import (
     programme_makers,
 )
 from casesite.pdf.progress import Progress
+from casesite.pdf.stylesheet import stylesheet_assets
 from casesite.pdf.workers import Job, render_jobs
 from casesite.publish import Staging
 from casesite.render.environment import Layouts, TemplateProblem, make_environment
@@ -109,15 +113,36 @@ class Briefs:
 # -- the stage -----------------------------------------------------------------------------
 
 
-def _engine_key(setup: EngineSetup, cache: BriefCache, digests: AssetDigests) -> tuple[str, str]:
-    """The engine key, and the id of the stylesheets' record in the cache."""
+def _engine_key(
+    setup: EngineSetup,
+    cache: BriefCache,
+    digests: AssetDigests,
+    workers: int,
+    meanwhile: Callable[[], None],
+) -> tuple[str, str]:
+    """The engine key, and the id of the stylesheets' record in the cache. When the record
+    is not there, the key is the reads of an engine made here: its fonts are decompressed
+    first in `workers` worker processes (pdf/fontfiles.py), while this process runs
+    `meanwhile()` and imports WeasyPrint and pypdf; the workers forked later inherit them
+    all (each imported both, 0.3 s of CPU, when the parent had not yet read a part)."""
     style = style_id(digests)
     reads = cache.style_reads(style, digests)
     if reads is None:
+        fonts = [setup.root / rel for rel in stylesheet_assets(setup.root) if rel in setup.assets]
+        store = Store(setup.root) if setup.font_cache else None
+
+        def here() -> None:
+            meanwhile()
+            load_engine()
+            load_reader()
+
+        decompress_ahead(fonts, store, workers, here)
         engine = engine_for(setup)
         reads = dict(engine.style_read)
         if not engine.style_problems:
             cache.put_style_reads(style, reads)
+    else:
+        meanwhile()
     return engine_key(reads), style
 
 
@@ -162,14 +187,17 @@ def _make_briefs(
     cache = BriefCache(Store(root, mode))
     digests = AssetDigests(setup.root, setup.assets, {THEME_CSS: setup.theme_css})
     studies = {cs.source: cs for cs in checked.site.case_studies}
-    try:
-        key, style = _engine_key(setup, cache, digests)
-        wanted = [
-            (cs.source, brief_html(layouts, checked, cs), case_study_url(cs))
-            for cs in studies.values()
-        ]
+    htmls: dict[str, str] = {}
+
+    def briefs_html() -> None:
+        htmls.update((source, brief_html(layouts, checked, cs)) for source, cs in studies.items())
+
+    try:  # the briefs' HTML while the fonts are decompressed, if they need to be
+        at_most = jobs_for(len(studies), jobs, costly=True)
+        key, style = _engine_key(setup, cache, digests, at_most, briefs_html)
     except TemplateProblem as problem:
         return None, [*problems, problem.diagnostic]
+    wanted = [(source, htmls[source], case_study_url(cs)) for source, cs in studies.items()]
 
     found: dict[str, BriefFile] = {}
     made_of: dict[str, Mapping[str, str]] = {}  # the assets each brief was made from
@@ -264,7 +292,7 @@ def _render_one(checked: Checked, root: Path, cs: CaseStudy) -> bytes:
     digests = AssetDigests(setup.root, setup.assets, {THEME_CSS: setup.theme_css})
     try:
         html = brief_html(Layouts(make_environment(root)), checked, cs)
-        key = brief_key(_engine_key(setup, cache, digests)[0], html)
+        key = brief_key(_engine_key(setup, cache, digests, 1, lambda: None)[0], html)
     except TemplateProblem as problem:
         raise BriefFailed([problem.diagnostic]) from problem
     hit = cache.get(key, digests)

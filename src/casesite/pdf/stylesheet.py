@@ -1,9 +1,11 @@
-"""Where the brief's stylesheet refers to a file a brief may not read: assets/brief.css's
-own line and column, so the error is reported there once, not at every case study."""
+"""What assets/brief.css refers to: the assets it reads (its fonts, decompressed ahead of
+the engine), and where it refers to a file a brief may not read, at the stylesheet's own
+line and column, so the error is reported there once, not at every case study."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -20,23 +22,36 @@ _REFERENCE = re.compile(
 )
 
 
-def stylesheet_refusals(root: Path) -> dict[str, Location]:
-    """Each reason a reference in assets/brief.css is refused (as the fetcher words it),
-    with where the first such reference is written."""
+def _references(root: Path) -> Iterator[tuple[str, int, str | Refused]]:
+    """Each url() and @import of assets/brief.css: its text, where it starts, and the asset
+    it names as the fetcher reads it (or why it is refused)."""
     try:
         text = (root / BRIEF_CSS).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        return {}
+        return
     # Comments are blanked, keeping every character's place.
     blanked = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
     base = SITE_ROOT_URL + BRIEF_CSS
-    found: dict[str, Location] = {}
     for m in _REFERENCE.finditer(blanked):
         url = next(g for g in m.groups() if g is not None)
         try:
-            asset_rel(urljoin(base, url.strip()))
+            yield text, m.start(), asset_rel(urljoin(base, url.strip()))
         except Refused as exc:
-            line = text.count("\n", 0, m.start()) + 1
-            col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
-            found.setdefault(str(exc), Location(BRIEF_CSS, line, col))
+            yield text, m.start(), exc
+
+
+def stylesheet_assets(root: Path) -> list[str]:
+    """The assets that assets/brief.css refers to (its fonts, images and imports), in order."""
+    return list(dict.fromkeys(rel for _, _, rel in _references(root) if isinstance(rel, str)))
+
+
+def stylesheet_refusals(root: Path) -> dict[str, Location]:
+    """Each reason a reference in assets/brief.css is refused (as the fetcher words it),
+    with where the first such reference is written."""
+    found: dict[str, Location] = {}
+    for text, start, refused in _references(root):
+        if isinstance(refused, Refused):
+            line = text.count("\n", 0, start) + 1
+            col = start - (text.rfind("\n", 0, start) + 1) + 1
+            found.setdefault(str(refused), Location(BRIEF_CSS, line, col))
     return found
