@@ -16,6 +16,8 @@ import pytest
 
 from casesite.cli import main
 
+from . import fresh
+
 REPO = Path(__file__).resolve().parent.parent
 
 SITE_YML = """\
@@ -217,13 +219,20 @@ class MiniSite:
         pdf: bool | None = None,
         search: bool | None = None,
     ) -> Run:
-        """casesite as its own process, as an author runs it."""
+        """casesite as its own process, as an author runs it: a fresh process forked from
+        one that has only imported casesite (tests/fresh.py), or, for variables Python
+        reads at start-up or with CASESITE_TEST_PROCESSES=exec, `python -m casesite.cli`."""
+        argv = self.args(args, pdf, search)
+        full_env = {**os.environ, **(env or {})}
+        if os.environ.get("CASESITE_TEST_PROCESSES") != "exec" and fresh.can_run(env or {}):
+            ran = fresh.run(argv, self.root, full_env)
+            return Run(ran.code, ran.out, ran.err)
         proc = subprocess.run(
-            [sys.executable, "-m", "casesite.cli", *self.args(args, pdf, search)],
+            [sys.executable, "-m", "casesite.cli", *argv],
             cwd=self.root,
             capture_output=True,
             text=True,
-            env={**os.environ, **(env or {})},
+            env=full_env,
             timeout=300,
         )
         return Run(proc.returncode, proc.stdout, proc.stderr)
