@@ -68,7 +68,10 @@ class Server:
             env=env,
             text=True,
         )
+
+    def wait_ready(self) -> Server:
         assert self._answer(120) == "ready"
+        return self
 
     def _answer(self, timeout: float) -> str:
         assert self.proc.stdout is not None
@@ -100,7 +103,8 @@ _TURN = itertools.count()
 
 def _servers() -> list[Server]:
     if not _SERVERS:
-        _SERVERS.extend(Server() for _ in range(2))
+        starting = [Server() for _ in range(2)]  # both import at once
+        _SERVERS.extend(server.wait_ready() for server in starting)
         atexit.register(lambda: [server.stop() for server in _SERVERS])
     return _SERVERS
 

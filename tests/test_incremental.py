@@ -252,9 +252,8 @@ def test_a_deleted_output_page_is_written_again(mini_site: Callable[..., MiniSit
     assert path.read_bytes() == original
 
 
-def test_a_damaged_cache_is_ignored(mini_site: Callable[..., MiniSite]) -> None:
-    site = mini_site(pdf=True, search=True)
-    _build(site)
+def test_a_damaged_cache_is_ignored(built_pair: Built) -> None:
+    site = built_pair.restore()  # built with briefs and search index, and its cache
     cache = site.root / ".casesite-cache"
     for path in cache.rglob("*"):
         if path.is_file():
