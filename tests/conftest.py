@@ -224,7 +224,7 @@ class MiniSite:
         reads at start-up or with CASESITE_TEST_PROCESSES=exec, `python -m casesite.cli`."""
         argv = self.args(args, pdf, search)
         full_env = {**os.environ, **(env or {})}
-        if os.environ.get("CASESITE_TEST_PROCESSES") != "exec" and fresh.can_run(env or {}):
+        if os.environ.get("CASESITE_TEST_PROCESSES") != "exec" and fresh.can_run(full_env):
             ran = fresh.run(argv, self.root, full_env)
             return Run(ran.code, ran.out, ran.err)
         proc = subprocess.run(

@@ -10,18 +10,21 @@ its output goes to its own stdout and stderr, as when an author runs `casesite`.
 
 What a forked child cannot have fresh is what Python reads when it starts: the hash seed
 (each server's is a new random one), the time zone (TZ), the locale and any PYTHON*
-setting. `run` is given no such variable; a test that changes them runs Python itself.
+setting. `can_run` says whether an environment differs in none of them from the one the
+test run started with; a test that changes them runs Python itself.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import importlib
 import itertools
 import json
 import os
 import random
 import select
+import signal
 import subprocess
 import sys
 import tempfile
@@ -67,6 +70,7 @@ class Server:
             stdout=subprocess.PIPE,
             env=env,
             text=True,
+            start_new_session=True,  # a run that hangs is ended with its server (`end`)
         )
 
     def wait_ready(self) -> Server:
@@ -87,7 +91,11 @@ class Server:
                        "err": str(err)}  # fmt: skip
             self.proc.stdin.write(json.dumps(request) + "\n")
             self.proc.stdin.flush()
-            answer = self._answer(timeout)
+            try:
+                answer = self._answer(timeout)
+            except AssertionError:
+                self.end()
+                raise
             assert answer.lstrip("-").isdigit(), f"the fork server ended: {answer!r}"
             return Ran(int(answer), out.read_text("utf-8"), err.read_text("utf-8"))
 
@@ -95,6 +103,14 @@ class Server:
         if self.proc.stdin is not None:
             self.proc.stdin.close()
         self.proc.wait(timeout=30)
+
+    def end(self) -> None:
+        """The server, the run it waits for and that run's own workers, killed; the next
+        run starts new servers."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=30)
+        _SERVERS.clear()
 
 
 _SERVERS: list[Server] = []
@@ -110,14 +126,15 @@ def _servers() -> list[Server]:
 
 
 def can_run(env: dict[str, str]) -> bool:
-    """Whether a forked child can be given these variables (none read at start-up)."""
-    return not any(key.startswith(AT_START) or key.startswith("LC_") for key in env)
+    """Whether a forked child can be given the environment `env`: it sets or changes no
+    variable Python reads at start-up, from the environment the test run started with."""
+    changed = {k for k, v in env.items() if _START_ENV.get(k) != v} | (set(_START_ENV) - set(env))
+    return not any(key.startswith(AT_START) or key.startswith("LC_") for key in changed)
 
 
 def run(argv: list[str], cwd: Path, env: dict[str, str], timeout: float = 300) -> Ran:
     """`casesite ARGV` run in `cwd` with exactly the environment `env`, in a fresh process."""
-    changed = {k: v for k, v in env.items() if _START_ENV.get(k) != v}
-    assert can_run(changed), f"a fresh interpreter must read {sorted(changed)}"
+    assert can_run(env), "a variable Python reads at start-up changed: start Python itself"
     servers = _servers()
     return servers[next(_TURN) % len(servers)].run(argv, cwd, env, timeout)
 
