@@ -140,10 +140,12 @@ def measure_stage(site: Path, jobs: int) -> Clock:
     """casesite's PDF stage, --jobs N --no-cache: HTML, briefs, checks, the collection."""
     from casesite.incremental.store import CacheMode
     from casesite.pdf.stage import make_briefs
+    from casesite.render.facets import site_facets
 
     checked = _checked(site)
     with Clock() as clock:
-        briefs, problems = make_briefs(checked, site, jobs=jobs, cache=CacheMode.OFF)
+        facets = site_facets(checked.site)
+        briefs, problems = make_briefs(checked, facets, site, jobs=jobs, cache=CacheMode.OFF)
     assert briefs is not None, [d.format() for d in problems]
     return clock
 

@@ -25,6 +25,7 @@ def build(options: Options) -> tuple[BuildResult | None, Report]:
     checked, report = check(options)
     if checked is None:
         return None, report
+    facets = site_facets(checked.site)  # for the programme collections, pages and sitemap
     briefs: BriefsForPages | None = None
     if options.pdf and options.preview:
         from casesite.pdf.on_request import BriefsOnRequest
@@ -35,6 +36,7 @@ def build(options: Options) -> tuple[BuildResult | None, Report]:
 
         briefs, found = make_briefs(
             checked,
+            facets,
             options.root,
             options.jobs,
             sys.stderr,
@@ -49,7 +51,6 @@ def build(options: Options) -> tuple[BuildResult | None, Report]:
     store = Store(options.root, options.cache if keep else CacheMode.OFF)
     previous = load_manifest(store, options.out) if keep else {}
     cache = store if keep else None
-    facets = site_facets(checked.site)  # for the pages and the sitemap
     with Staging(options.out, epoch_from_environment(), previous) as staging:
         try:
             pages = write_site(

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 from types import MappingProxyType
@@ -25,6 +26,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from casesite import formatting
 from casesite.check.fonts import brief_sheets, check_brief_fonts, declared_families
 from casesite.check.links import relative_url
 from casesite.check.svgfonts import check_svg_fonts
@@ -54,6 +56,12 @@ class BriefFile:
     path: str  # where it is published, relative to the output folder
     data: bytes
     pages: int
+
+    def extent(self, t: Translator, lang: str) -> tuple[str, str]:
+        """Its length and size as a link to it tells them: ("12 pages", "310 kB")."""
+        num = formatting.number(Decimal(self.pages), lang)
+        pages = t.ngettext("%(num)s page", "%(num)s pages", self.pages, num=num)
+        return pages, formatting.file_size(len(self.data), lang)
 
 
 def engine_version() -> str:

@@ -20,7 +20,7 @@ from casesite.incremental.briefs import AssetDigests, BriefCache
 from casesite.pdf.briefs import BriefFile, EngineSetup
 from casesite.pdf.collection import CollectionMaker, ProgrammeScope
 from casesite.render.environment import Layouts
-from casesite.render.facets import site_facets
+from casesite.render.facets import Facets
 from casesite.render.i18n import Translator
 from casesite.routes import programme_collection_link
 
@@ -36,15 +36,16 @@ class ProgrammeCollection:
 
 def programme_makers(
     checked: Checked,
+    facets: Mapping[str, Facets],
     layouts: Layouts,
     setup: EngineSetup,
     cache: BriefCache,
     digests: AssetDigests,
     engine_key: str,
 ) -> list[CollectionMaker]:
-    """A CollectionMaker for each programme page of each language's part of the site."""
+    """A CollectionMaker for each programme page of each language's part of the site
+    (`facets`: the site's, by edition, as the pages stage makes its pages from them)."""
     makers = []
-    facets = site_facets(checked.site)  # the programme pages, as the pages stage makes them
     for edition in checked.site.editions():
         part = checked.site.part(edition)
         for facet in facets[edition].groups["programme"]:
@@ -85,13 +86,7 @@ def collection_link(file: BriefFile, key: str, count: int, lang: str) -> BriefLi
         count,
         num=formatting.number(Decimal(count), lang),
     )
-    pages = t.ngettext(
-        "%(num)s page",
-        "%(num)s pages",
-        file.pages,
-        num=formatting.number(Decimal(file.pages), lang),
-    )
-    size = formatting.file_size(len(file.data), lang)
+    pages, size = file.extent(t, lang)
     text = t.gettext(
         "PDF collection, %(count)s, %(pages)s, %(size)s", count=studies, pages=pages, size=size
     )

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
-from casesite import formatting
 from casesite.core import BriefLink, Checked
 from casesite.diagnostics import Diagnostic, Location, warning
 from casesite.incremental.briefs import AssetDigests, BriefCache, brief_key
@@ -52,6 +50,7 @@ from casesite.pdf.stylesheet import stylesheet_assets
 from casesite.pdf.workers import Job, render_jobs
 from casesite.publish import Staging
 from casesite.render.environment import Layouts, TemplateProblem, make_environment
+from casesite.render.facets import Facets
 from casesite.render.i18n import Translator
 from casesite.routes import THEME_CSS, brief_link, brief_path, case_study_url
 
@@ -85,15 +84,8 @@ class Briefs:
         )
 
     def link(self, cs: CaseStudy) -> BriefLink:
-        brief = self.files[cs.source]
         t = Translator(cs.lang)
-        pages = t.ngettext(
-            "%(num)s page",
-            "%(num)s pages",
-            brief.pages,
-            num=formatting.number(Decimal(brief.pages), cs.lang),
-        )
-        size = formatting.file_size(len(brief.data), cs.lang)
+        pages, size = self.files[cs.source].extent(t, cs.lang)
         text = t.gettext("PDF brief, %(pages)s, %(size)s", pages=pages, size=size)
         return BriefLink(brief_link(cs), text)
 
@@ -148,21 +140,24 @@ def _engine_key(
 
 def make_briefs(
     checked: Checked,
+    facets: Mapping[str, Facets],
     root: Path,
     jobs: int = 0,
     progress: TextIO | None = None,
     prune: bool = False,
     cache: CacheMode = CacheMode.WRITE,
 ) -> tuple[Briefs | None, list[Diagnostic]]:
-    """Every brief and the collection, from the cache or rendered; None if any failed.
+    """Every brief and the collections, from the cache or rendered; None if any failed.
+    `facets`: the site's (build.py's), whose programme pages get a collection each;
     `progress`: where to show progress and the summary; `prune`: drop unused cache entries;
     `cache`: how the build cache is used (off with the build's --no-cache)."""
     with dated_by_content(checked):
-        return _make_briefs(checked, root, jobs, progress, prune, cache)
+        return _make_briefs(checked, facets, root, jobs, progress, prune, cache)
 
 
 def _make_briefs(
     checked: Checked,
+    facets: Mapping[str, Facets],
     root: Path,
     jobs: int,
     progress: TextIO | None,
@@ -219,7 +214,8 @@ def _make_briefs(
     for edition in checked.site.editions():
         language = replace(checked, site=checked.site.part(edition))
         collections.append(CollectionMaker(language, layouts, setup, cache, digests, key))
-    programmes = programme_makers(checked, layouts, setup, cache, digests, key)  # one a page
+    # one a programme page
+    programmes = programme_makers(checked, facets, layouts, setup, cache, digests, key)
     makers = [*collections, *programmes]
     workers = jobs_for(len(todo), jobs, costly=True)
     places = {source: i for i, source in enumerate(studies)}

@@ -148,7 +148,8 @@ def build_facets(
 def site_facets(site: Site) -> Mapping[str, Facets]:
     """The facets of each language's part of a (whole) site, by edition ("" for the site's
     own language first), each in its language. build.py computes them once a build and
-    passes them to the pages and the sitemap."""
+    passes them to the PDF stage (a collection per programme page), the pages and the
+    sitemap."""
     found: dict[str, Facets] = {}
     for edition in site.editions():
         part = site.part(edition)
