@@ -8,11 +8,13 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject, IndirectObject
 
 from casesite.cli import main
 
@@ -326,3 +328,33 @@ def assert_refused(site: MiniSite, case: Case, capsys: pytest.CaptureFixture[str
     assert result.err == case.stderr
     assert_well_formed(result.err)
     assert not site.out.exists()
+
+
+# Links of a PDF's objects that lead away from what a page draws: up the page tree, and
+# through the structure tree (tagged PDFs) back to every page.
+_NOT_DRAWN = frozenset(("/Parent", "/P", "/StructParents", "/K"))
+
+
+def pdf_fonts(reader: PdfReader) -> list[DictionaryObject]:
+    """Every font dictionary the pages of a PDF draw with, each once: those of the pages'
+    resources, of the forms they draw (WeasyPrint draws an SVG picture into one), and the
+    descendants of composite (Type0) fonts, in the order they are reached."""
+    seen: set[int] = set()
+
+    def walk(obj: object) -> Iterator[DictionaryObject]:
+        if isinstance(obj, IndirectObject):
+            if obj.idnum in seen:
+                return
+            seen.add(obj.idnum)
+            obj = obj.get_object()
+        if isinstance(obj, DictionaryObject):
+            if obj.get("/Type") == "/Font":
+                yield obj
+            for key, value in obj.items():
+                if key not in _NOT_DRAWN:
+                    yield from walk(value)
+        elif isinstance(obj, list):
+            for value in obj:
+                yield from walk(value)
+
+    return [font for page in reader.pages for font in walk(page.get("/Resources"))]

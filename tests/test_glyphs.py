@@ -18,7 +18,7 @@ import re
 import shutil
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,11 +27,11 @@ import pytest
 from fontTools.pens.recordingPen import DecomposingRecordingPen
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
-from pypdf.generic import DictionaryObject, IndirectObject, StreamObject
+from pypdf.generic import StreamObject
 
 from casesite.cli import main
 
-from .conftest import REPO, MiniSite, built_once
+from .conftest import REPO, MiniSite, built_once, pdf_fonts
 
 LOWER = "áäčďéěíĺľňóôöőŕřšťúůüűýž"
 LETTERS = LOWER + LOWER.upper()
@@ -171,43 +171,24 @@ def _code_to_gid(encoding: Any) -> Callable[[int], int]:
     return lambda code: table.get(code, 0)
 
 
-def _font_dicts(obj: Any, seen: set[int]) -> Iterator[DictionaryObject]:
-    """Every /Type0 font reachable from a page's resources (forms included)."""
-    if isinstance(obj, IndirectObject):
-        if obj.idnum in seen:
-            return
-        seen.add(obj.idnum)
-        obj = obj.get_object()
-    if isinstance(obj, DictionaryObject):
-        if obj.get("/Type") == "/Font" and "/DescendantFonts" in obj:
-            yield obj
-            return
-        for key, value in obj.items():
-            if key not in ("/Parent", "/P", "/StructParents", "/K"):
-                yield from _font_dicts(value, seen)
-    elif isinstance(obj, list):
-        for value in obj:
-            yield from _font_dicts(value, seen)
-
-
 def embedded_fonts(pdf: Path) -> list[Embedded]:
-    reader = PdfReader(pdf)
-    seen: set[int] = set()
+    """Every composite (Type0) font the pages draw with: WeasyPrint embeds each face so."""
     found: list[Embedded] = []
-    for page in reader.pages:
-        for font in _font_dicts(page.get("/Resources"), seen):
-            (descendant,) = font["/DescendantFonts"]
-            descendant = descendant.get_object()
-            assert descendant["/CIDToGIDMap"] == "/Identity", font["/BaseFont"]
-            descriptor = descendant["/FontDescriptor"]
-            stream = descriptor.get("/FontFile2") or descriptor.get("/FontFile3")
-            assert stream is not None, f"{font['/BaseFont']} is not embedded"
-            program = TTFont(io.BytesIO(stream.get_object().get_data()))
-            gid = _code_to_gid(font.get("/Encoding"))
-            chars = _to_unicode(font["/ToUnicode"].get_object().get_data())
-            found.append(
-                Embedded(str(font["/BaseFont"]), program, {gid(c): t for c, t in chars.items()})
-            )
+    for font in pdf_fonts(PdfReader(pdf)):
+        if "/DescendantFonts" not in font:
+            continue  # a descendant, reached through its Type0 font
+        (descendant,) = font["/DescendantFonts"]
+        descendant = descendant.get_object()
+        assert descendant["/CIDToGIDMap"] == "/Identity", font["/BaseFont"]
+        descriptor = descendant["/FontDescriptor"]
+        stream = descriptor.get("/FontFile2") or descriptor.get("/FontFile3")
+        assert stream is not None, f"{font['/BaseFont']} is not embedded"
+        program = TTFont(io.BytesIO(stream.get_object().get_data()))
+        gid = _code_to_gid(font.get("/Encoding"))
+        chars = _to_unicode(font["/ToUnicode"].get_object().get_data())
+        found.append(
+            Embedded(str(font["/BaseFont"]), program, {gid(c): t for c, t in chars.items()})
+        )
     return found
 
 

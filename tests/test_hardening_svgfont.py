@@ -11,37 +11,14 @@ import io
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
-from pypdf.generic import DictionaryObject, IndirectObject
 
-from .conftest import REPO, MiniSite
+from .conftest import REPO, MiniSite, pdf_fonts
 
 FACE = re.compile(r"@font-face\s*\{[^}]*font-family:\s*\"([^\"]+)\"")
-
-
-def _font_dicts(obj: Any, seen: set[int]) -> list[DictionaryObject]:
-    """Every font dictionary reachable from a page's resources (Form XObjects included:
-    WeasyPrint draws an SVG picture into one)."""
-    if isinstance(obj, IndirectObject):
-        if obj.idnum in seen:
-            return []
-        seen.add(obj.idnum)
-        obj = obj.get_object()
-    found: list[DictionaryObject] = []
-    if isinstance(obj, DictionaryObject):
-        if obj.get("/Type") == "/Font":
-            found.append(obj)
-        for key, value in obj.items():
-            if key != "/Parent":
-                found += _font_dicts(value, seen)
-    elif isinstance(obj, list):
-        for value in obj:
-            found += _font_dicts(value, seen)
-    return found
 
 
 def _name(font: TTFont, *ids: int) -> str:
@@ -53,25 +30,19 @@ def embedded_faces(pdf: Path) -> set[tuple[str, str]]:
     subset tag, dashes as spaces: the family and style it was asked for) and the
     PostScript name inside the embedded font program (the file it came from)."""
     faces = set()
-    seen: set[int] = set()
-    for page in PdfReader(pdf).pages:
-        for font in _font_dicts(page.get("/Resources"), seen):
-            descriptor = font.get("/FontDescriptor")
-            if descriptor is None:
-                continue  # a Type0 font: its descendant carries the program
-            descriptor = descriptor.get_object()
-            stream = next(
-                (
-                    descriptor[k]
-                    for k in ("/FontFile", "/FontFile2", "/FontFile3")
-                    if k in descriptor
-                ),
-                None,
-            )
-            assert stream is not None, f"{font['/BaseFont']} is not embedded"
-            program = TTFont(io.BytesIO(stream.get_object().get_data()))
-            base = str(font["/BaseFont"]).lstrip("/").split("+", 1)[-1].replace("-", " ")
-            faces.add((base, _name(program, 6)))
+    for font in pdf_fonts(PdfReader(pdf)):
+        descriptor = font.get("/FontDescriptor")
+        if descriptor is None:
+            continue  # a Type0 font: its descendant carries the program
+        descriptor = descriptor.get_object()
+        stream = next(
+            (descriptor[k] for k in ("/FontFile", "/FontFile2", "/FontFile3") if k in descriptor),
+            None,
+        )
+        assert stream is not None, f"{font['/BaseFont']} is not embedded"
+        program = TTFont(io.BytesIO(stream.get_object().get_data()))
+        base = str(font["/BaseFont"]).lstrip("/").split("+", 1)[-1].replace("-", " ")
+        faces.add((base, _name(program, 6)))
     return faces
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from pypdf.generic import DictionaryObject, IndirectObject
+from pypdf.generic import DictionaryObject
 
 from casesite.core import Options
 from casesite.gate import check
@@ -27,7 +27,7 @@ from casesite.pdf.collection import CollectionBrief, merge
 from casesite.pdf.fetcher import SITE_ROOT_URL, AssetFetcher
 from casesite.pdf.stage import render_one_brief
 
-from .conftest import CASE_STUDY, REPO, MiniSite, tree_digest
+from .conftest import CASE_STUDY, REPO, MiniSite, pdf_fonts, tree_digest
 
 CS = "content/case-studies/hungary.md"
 PDF = "case-studies/hungary/hungary.pdf"
@@ -107,28 +107,8 @@ def test_every_image_in_the_sample_brief_has_alt_text(sample_pdf: PdfReader) -> 
     assert all(str(f.get("/Alt", "")).strip() for f in figures)
 
 
-def _fonts(obj: Any, seen: set[int]) -> list[DictionaryObject]:
-    """Every font dictionary reachable from a resource tree."""
-    if isinstance(obj, IndirectObject):
-        if obj.idnum in seen:
-            return []
-        seen.add(obj.idnum)
-        obj = obj.get_object()
-    found: list[DictionaryObject] = []
-    if isinstance(obj, DictionaryObject):
-        if obj.get("/Type") == "/Font":
-            found.append(obj)
-        for value in obj.values():
-            found += _fonts(value, seen)
-    elif isinstance(obj, list):
-        for value in obj:
-            found += _fonts(value, seen)
-    return found
-
-
 def test_sample_brief_embeds_every_font(sample_pdf: PdfReader) -> None:
-    seen: set[int] = set()
-    fonts = [f for page in sample_pdf.pages for f in _fonts(page.get("/Resources"), seen)]
+    fonts = pdf_fonts(sample_pdf)
     assert fonts
     names = set()
     for font in fonts:
