@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
+import io
 import os
 import shutil
 import subprocess
@@ -238,6 +240,21 @@ class MiniSite:
             timeout=300,
         )
         return Run(proc.returncode, proc.stdout, proc.stderr)
+
+    def full_build(self, out: str = "full") -> Path:
+        """What a build from nothing makes of the site as it is now (--no-cache, into
+        `out`): the reference a rebuild's output is compared with. It runs in this process,
+        with one job, where fonts and the engine may be warm from earlier builds (about half
+        the CPU of a fresh process). Nothing a build makes depends on that; if it did, the
+        reference would differ from the build under test, run in a process of its own, and
+        the comparison would fail rather than pass."""
+        folder = self.root / out
+        argv = self.args(("build", "--no-cache", "--jobs", "1", "--out", str(folder)), None, None)
+        err = io.StringIO()
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+            code = main([*argv, "--root", str(self.root)])
+        assert code == 0, err.getvalue()
+        return folder
 
     @property
     def out(self) -> Path:

@@ -125,8 +125,7 @@ def test_rebuild_after_a_change_equals_a_full_build(change: str, built_pair: Bui
     site = built_pair.restore()
     site.write(CHANGES[change](site))
     _build(site)
-    _build(site, "--no-cache", "--out", "full")
-    assert tree_digest(site.root / "_site") == tree_digest(site.root / "full")
+    assert tree_digest(site.out) == tree_digest(site.full_build())
 
 
 def test_a_programme_collection_is_made_again_only_when_one_of_its_parts_changes(
@@ -164,9 +163,7 @@ def test_a_programme_collection_is_made_again_only_when_one_of_its_parts_changes
     site.write({CS: CASE_STUDY.replace("started working", "began working")})
     assert build() == "1 made, 1 reused", "a title of ours changed"
     assert ours.read_bytes() != before[0]
-    full = str(site.root / "full")
-    assert site.run("build", "--no-cache", "--out", full, capsys=capsys).code == 0
-    assert tree_digest(site.out) == tree_digest(site.root / "full")
+    assert tree_digest(site.out) == tree_digest(site.full_build())
 
 
 def test_nothing_changed_writes_nothing(mini_site: Callable[..., MiniSite]) -> None:
@@ -223,9 +220,7 @@ def test_unchanged_pages_are_not_rendered_again(
     assert f"case-study.html {CS}" in rendered
     assert "case-study.html content/case-studies/second.md" not in rendered
     assert any(r.startswith("facet.html the country page 'Hungary'") for r in rendered)
-    full = str(site.root / "full")
-    site.run("build", "--no-pdf", "--no-search", "--no-cache", "--out", full, capsys=capsys)
-    assert tree_digest(site.root / "_site") == tree_digest(site.root / "full")
+    assert tree_digest(site.out) == tree_digest(site.full_build())
 
 
 @pytest.mark.parametrize("page", ["index.html", "case-studies/hungary/index.html"])
@@ -260,8 +255,7 @@ def test_a_damaged_cache_is_ignored(built_pair: Built) -> None:
             path.write_bytes(b"\x80garbage")
     site.write({CS: CASE_STUDY.replace("met at workshops", "met at six workshops")})
     _build(site)
-    _build(site, "--no-cache", "--out", "full")
-    assert tree_digest(site.root / "_site") == tree_digest(site.root / "full")
+    assert tree_digest(site.out) == tree_digest(site.full_build())
 
 
 def test_worker_processes_give_the_same_site(mini_site: Callable[..., MiniSite]) -> None:
@@ -274,17 +268,14 @@ def test_worker_processes_give_the_same_site(mini_site: Callable[..., MiniSite])
         for i in range(5)
     }
     site = mini_site(many, pdf=True, search=True)
-    _build(site, "--jobs", "1", "--no-cache", "--out", "one")
-    _build(site, "--jobs", "2", "--no-cache", "--out", "two")
-    assert tree_digest(site.root / "one") == tree_digest(site.root / "two")
+    _build(site, "--jobs", "2")  # from nothing: every page and brief made by the workers
+    assert tree_digest(site.out) == tree_digest(site.full_build("one"))  # one job
     # With the cache: pages the workers took from the last build, and one they rendered.
-    _build(site, "--jobs", "2")
     assert _unchanged(_build(site, "--jobs", "2")) > 0
     story = site.root / "content/case-studies/story-03.md"
     story.write_text(story.read_text().replace("Story 03 - police", "Story three - police"))
     _build(site, "--jobs", "2")
-    _build(site, "--jobs", "1", "--no-cache", "--out", "full")
-    assert tree_digest(site.root / "_site") == tree_digest(site.root / "full")
+    assert tree_digest(site.out) == tree_digest(site.full_build())
 
 
 def test_check_leaves_no_cache_behind(mini_site: Callable[..., MiniSite]) -> None:
@@ -325,5 +316,4 @@ def test_search_index_is_reused_only_while_no_page_changes_nor_the_indexer(
     assert build() == 2, "a page changed: it must index again"
     counting.write_text(counting.read_text() + "# another version of the indexer\n")
     assert build() == 3, "another indexer: it must index again"
-    _build(site, "--no-pdf", "--no-cache", "--out", "full")
-    assert tree_digest(site.root / "_site") == tree_digest(site.root / "full")
+    assert tree_digest(site.out) == tree_digest(site.full_build())
