@@ -7,12 +7,14 @@ rebuilds; `--no-pdf`.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
+from casesite.cli import main
 from casesite.core import Options
 from casesite.gate import check
 from casesite.pdf.addresses import Refused, asset_rel
@@ -27,7 +30,7 @@ from casesite.pdf.collection import CollectionBrief, merge
 from casesite.pdf.fetcher import SITE_ROOT_URL, AssetFetcher
 from casesite.pdf.stage import render_one_brief
 
-from .conftest import CASE_STUDY, REPO, MiniSite, pdf_fonts, tree_digest
+from .conftest import BASE_FILES, CASE_STUDY, REPO, MiniSite, pdf_fonts, tree_digest
 
 CS = "content/case-studies/hungary.md"
 PDF = "case-studies/hungary/hungary.pdf"
@@ -192,25 +195,44 @@ def _collection(err: str) -> str:
     return found[2] or found[1]
 
 
+TWO_BRIEFS = {
+    "content/case-studies/second.md": SECOND
+    + "\n![A map of the district](../../assets/images/map.svg)\n",
+    "assets/images/map.svg": MAP_SVG.format("1f4e5a"),
+}
+
+
 @pytest.fixture
 def two_briefs(mini_site: Callable[..., MiniSite]) -> MiniSite:
     """Two case studies; only the second shows an image (assets/images/map.svg)."""
-    return mini_site(
-        {
-            "content/case-studies/second.md": SECOND
-            + "\n![A map of the district](../../assets/images/map.svg)\n",
-            "assets/images/map.svg": MAP_SVG.format("1f4e5a"),
-        },
-        pdf=True,
-    )
+    return mini_site(TWO_BRIEFS, pdf=True)
 
 
-def test_build_links_every_brief_with_its_size_and_pages(
-    two_briefs: MiniSite, capsys: pytest.CaptureFixture[str]
-) -> None:
-    run = two_briefs.run("build", "--jobs", "2", capsys=capsys)
-    assert run.code == 0, run.err
-    assert _summary(run.err) == (2, 0) and _collection(run.err) == "1"
+@dataclass(frozen=True)
+class Built:
+    site: MiniSite
+    err: str  # what the build wrote to stderr
+
+
+@pytest.fixture(scope="module")
+def two_briefs_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The two case studies built once with two workers, for the tests below that only
+    read what the build made."""
+    root = tmp_path_factory.mktemp("two-briefs")
+    for folder in ("layouts", "assets"):
+        shutil.copytree(REPO / folder, root / folder)
+    site = MiniSite(root, pdf=True)
+    site.write({**BASE_FILES, **TWO_BRIEFS})
+    err = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        code = main([*site.args(("build", "--jobs", "2"), None, None), "--root", str(root)])
+    assert code == 0, err.getvalue()
+    return Built(site, err.getvalue())
+
+
+def test_build_links_every_brief_with_its_size_and_pages(two_briefs_built: Built) -> None:
+    two_briefs = two_briefs_built.site
+    assert _summary(two_briefs_built.err) == (2, 0) and _collection(two_briefs_built.err) == "1"
     for slug in ("hungary", "second"):
         pdf = two_briefs.out / f"case-studies/{slug}/{slug}.pdf"
         reader = PdfReader(pdf)
@@ -266,11 +288,8 @@ def _page_texts(reader: PdfReader) -> list[str]:
     return [" ".join((page.extract_text() or "").split()) for page in reader.pages]
 
 
-def test_the_collection_is_its_front_matter_then_every_brief(
-    two_briefs: MiniSite, capsys: pytest.CaptureFixture[str]
-) -> None:
-    run = two_briefs.run("build", "--jobs", "2", capsys=capsys)
-    assert run.code == 0, run.err
+def test_the_collection_is_its_front_matter_then_every_brief(two_briefs_built: Built) -> None:
+    two_briefs = two_briefs_built.site
     collection = PdfReader(two_briefs.out / "case-studies.pdf")
     pages = _page_texts(collection)
     briefs = {
@@ -327,10 +346,8 @@ def test_a_rebuild_after_one_change_gives_the_collection_a_full_build_gives(
     )
 
 
-def test_pypdfs_merge_the_fallback_gives_the_same_collection(
-    two_briefs: MiniSite, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert two_briefs.run("build", "--jobs", "1", capsys=capsys).code == 0
+def test_pypdfs_merge_the_fallback_gives_the_same_collection(two_briefs_built: Built) -> None:
+    two_briefs = two_briefs_built.site
     fast_bytes = (two_briefs.out / "case-studies.pdf").read_bytes()
     fast = PdfReader(io.BytesIO(fast_bytes))
     briefs = {p.read_bytes() for p in two_briefs.out.glob("case-studies/*/*.pdf")}
