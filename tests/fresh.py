@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import importlib
 import itertools
 import json
@@ -181,6 +182,10 @@ def serve(modules: list[str]) -> None:
     for name in modules:
         importlib.import_module(name)
     assert threading.active_count() == 1, "an import started a thread: a fork would lose it"
+    # What the imports made, out of the collector's sight: a child's collections then leave
+    # those objects' pages alone rather than copy them (about 5% of a child's CPU). They
+    # live as long as the server, so there is nothing for the collector to free among them.
+    gc.freeze()
     print("ready", flush=True)
     for line in sys.stdin:
         pid = os.fork()
