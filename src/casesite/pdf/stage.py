@@ -37,6 +37,7 @@ from casesite.pdf.briefs import (
 )
 from casesite.pdf.collection import CollectionMaker
 from casesite.pdf.fontfiles import decompress_ahead
+from casesite.pdf.hyphenation import languages, preload
 from casesite.pdf.parts import load_reader
 from casesite.pdf.problems import located
 from casesite.pdf.programmes import (
@@ -223,6 +224,8 @@ def _make_briefs(
         c.front_job(places) for c in makers if c.checked.site.case_studies and workers > 1
     ]
     todo = [replace(job, index=places[job.source]) for job in todo]
+    if todo:  # the hyphenation patterns once, here, for the workers forked below
+        preload(languages(job.html for job in todo), cache.store)
     known = {places[source]: brief.pages for source, brief in found.items()}
     rendering = render_jobs(todo, setup, workers, Progress(len(todo), progress), fronts, known)
     for job in todo:
