@@ -58,28 +58,32 @@ async function searchFor(page, query) {
 }
 
 try {
-  // 1. axe on every page type (the search page with results shown).
-  for (const [name, path] of Object.entries(config.pages)) {
+  // 1. axe on every page type (the search page with results shown), in one context (as at
+  //    320 px below: nothing is kept between pages; axe reads a visited link's colours as
+  //    unvisited, as getComputedStyle reports them).
+  {
     const { context, page } = await newPage();
-    await page.goto(url(path));
-    if (name === "search") {
-      await page.goto(url(`${path}?q=${encodeURIComponent(config.search.word)}`));
-      await waitForResults(page);
+    for (const [name, path] of Object.entries(config.pages)) {
+      await page.goto(url(path));
+      if (name === "search") {
+        await page.goto(url(`${path}?q=${encodeURIComponent(config.search.word)}`));
+        await waitForResults(page);
+      }
+      // setLegacyMode(true): @axe-core/playwright injects axe into every frame and runs
+      // axe.run() in the page, its frame messages allowed to the page's own origin only, so
+      // it tests the page and its same-origin frames but not cross-origin ones. The default
+      // mode runs axe.runPartial() in each frame, cross-origin ones too, and merges the parts
+      // with axe.finishRun() in an extra blank page (about 0.35 s a page here). Our pages
+      // have no frames: both modes report the same (compared on every page, faults put in).
+      const result = await new AxeBuilder({ page }).withTags(TAGS).setLegacyMode(true).analyze();
+      out.axe[name] = result.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
+      }));
+      await shot(page, `${name}-1280`);
     }
-    // setLegacyMode(true): @axe-core/playwright injects axe into every frame and runs axe.run()
-    // in the page, its frame messages allowed to the page's own origin only, so it tests the
-    // page and its same-origin frames but not cross-origin ones. The default mode runs
-    // axe.runPartial() in each frame, cross-origin ones too, and merges the parts with
-    // axe.finishRun() in an extra blank page (about 0.35 s a page here). Our pages have no
-    // frames: both modes report the same (compared on every page, with faults put in).
-    const result = await new AxeBuilder({ page }).withTags(TAGS).setLegacyMode(true).analyze();
-    out.axe[name] = result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
-    }));
-    await shot(page, `${name}-1280`);
     await context.close();
   }
 
