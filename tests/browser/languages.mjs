@@ -57,16 +57,19 @@ try {
     out.switcher.push(await where(page));
     await context.close();
   }
-  // 2. axe on pages in each language.
-  for (const [name, path] of Object.entries(config.axe)) {
+  // 2. axe on pages in each language, in one context (nothing is kept between pages; see
+  //    check.mjs).
+  {
     const { context, page } = await newPage();
-    await page.goto(url(path));
-    // Legacy mode: axe.run() in the page, without the default mode's extra blank page (see
-    // check.mjs); the same findings for pages without cross-origin frames, such as ours.
-    const result = await new AxeBuilder({ page }).withTags(TAGS).setLegacyMode(true).analyze();
-    out.axe[name] = result.violations.map((v) => ({
-      id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
-    }));
+    for (const [name, path] of Object.entries(config.axe)) {
+      await page.goto(url(path));
+      // Legacy mode: axe.run() in the page, without the default mode's extra blank page (see
+      // check.mjs); the same findings for pages without cross-origin frames, such as ours.
+      const result = await new AxeBuilder({ page }).withTags(TAGS).setLegacyMode(true).analyze();
+      out.axe[name] = result.violations.map((v) => ({
+        id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
+      }));
+    }
     await context.close();
   }
   // 3. Search: a Hungarian word in the Hungarian and in the English search page.
