@@ -67,7 +67,8 @@ try {
       // check.mjs); the same findings for pages without cross-origin frames, such as ours.
       const result = await new AxeBuilder({ page }).withTags(TAGS).setLegacyMode(true).analyze();
       out.axe[name] = result.violations.map((v) => ({
-        id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
+        id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
       }));
     }
     await context.close();
