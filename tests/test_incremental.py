@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
 
 from casesite.outputs.search import find_pagefind
@@ -221,6 +222,38 @@ def test_unchanged_pages_are_not_rendered_again(
     assert "case-study.html content/case-studies/second.md" not in rendered
     assert any(r.startswith("facet.html the country page 'Hungary'") for r in rendered)
     assert tree_digest(site.out) == tree_digest(site.full_build())
+
+
+def test_a_rebuild_compiles_only_the_layouts_that_changed(
+    mini_site: Callable[..., MiniSite],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Compiled layouts come from the build cache (render/environment.CompiledLayouts):
+    each build (its environment made anew) compiles only the layouts whose file changed, and --no-cache compiles all."""
+    site = mini_site()
+    compiled: list[str] = []
+    compile_layout = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: Any, name: Any = None, *args: Any) -> Any:
+        compiled.append(str(name))
+        return compile_layout(self, source, name, *args)
+
+    def build(*args: str) -> list[str]:
+        compiled.clear()
+        assert site.run("build", *args, capsys=capsys).code == 0
+        return sorted(compiled)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    everything = build()
+    assert "base.html" in everything and "card.html" in everything
+    site.write({CS: CASE_STUDY.replace("met at workshops", "met at six workshops")})
+    assert build() == [], "each layout the build uses is in the cache"
+    card = site.root / "layouts/card.html"
+    card.write_text(card.read_text().replace("</article>", "</article><!-- changed -->", 1))
+    assert build() == ["card.html"]
+    assert build("--no-cache", "--out", str(site.root / "full")) == everything
+    assert tree_digest(site.out) == tree_digest(site.root / "full")
 
 
 @pytest.mark.parametrize("page", ["index.html", "case-studies/hungary/index.html"])

@@ -52,7 +52,7 @@ def test_a_damaged_entry_is_discarded_with_a_note(tmp_path: Path) -> None:
 def _kind(rel: str) -> str:
     """Cache files of one kind: files.pickle; a brief's record, its PDF, its part; ..."""
     path = Path(rel)
-    if path.parent.name in ("outputs", "fonts", "hyphenation"):
+    if path.parent.name in ("outputs", "fonts", "hyphenation", "layouts"):
         return path.parent.name
     if path.name.startswith("style-"):
         return "style"
@@ -69,7 +69,7 @@ def _damage(how: str, data: bytes, other: bytes) -> bytes:
 
 
 KINDS = (".json", ".part", ".pdf", "files.pickle", "fonts", "front-pages.json", "hyphenation")
-KINDS += ("outputs", "pages.pickle", "search.json", "style")  # a brief's record, PDF, part; ...
+KINDS += ("layouts", "outputs", "pages.pickle", "search.json", "style")  # a brief's record, ...
 
 
 @dataclass(frozen=True)

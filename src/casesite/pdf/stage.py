@@ -179,8 +179,9 @@ def _make_briefs(
     fonts = font_problems(setup)
     if fonts:
         return None, [*problems, *fonts]
-    layouts = Layouts(make_environment(root))
     cache = BriefCache(Store(root, mode))
+    # One build's layouts (not watched), compiled or from the cache when the build keeps one.
+    layouts = Layouts(make_environment(root, False, cache.store if mode.writes else None))
     digests = AssetDigests(setup.root, setup.assets, {THEME_CSS: setup.theme_css})
     studies = {cs.source: cs for cs in checked.site.case_studies}
     htmls: dict[str, str] = {}

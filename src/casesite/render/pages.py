@@ -87,7 +87,7 @@ def write_site(
     on a large site) while it is at hand. `cache`: the build cache, when this build may
     use and remember pages there."""
     site = checked.site
-    layouts = Layouts(make_environment(root, watch))
+    layouts = Layouts(make_environment(root, watch, cache))
     base = site.config.base_url
     collections = briefs.programme_links() if briefs is not None else {}
     readers = {
