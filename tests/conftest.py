@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import hashlib
 import io
 import os
@@ -375,3 +376,10 @@ def pdf_fonts(reader: PdfReader) -> list[DictionaryObject]:
                 yield from walk(value)
 
     return [font for page in reader.pages for font in walk(page.get("/Resources"))]
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What the run has made so far (the imported modules, the collected tests) lives until
+    it ends: out of the collector's sight, so that the collections during in-process builds
+    do not go over it again and again."""
+    gc.freeze()
