@@ -37,10 +37,9 @@ def _dictionary(lang: str) -> Path | None:
     return Path(path) if path is not None else None
 
 
-def preload(langs: Iterable[str], store: Store) -> int:
+def preload(langs: Iterable[str], store: Store) -> None:
     """The patterns of each of `langs` in pyphen's cache, from `store` or parsed now (and
-    kept in `store`); returns how many were parsed now."""
-    parsed = 0
+    kept in `store`)."""
     paths = {path for path in map(_dictionary, sorted(set(langs))) if path is not None}
     for path in sorted(paths):
         if path in pyphen.hdcache:
@@ -50,7 +49,5 @@ def preload(langs: Iterable[str], store: Store) -> int:
         kept = store.read_pickle(name, lambda value: isinstance(value, pyphen.HyphDict))
         if kept is None:
             kept = pyphen.HyphDict(path)
-            parsed += 1
             store.write_pickle(name, kept)  # before any word is hyphenated: no words kept
         pyphen.hdcache[path] = kept
-    return parsed
