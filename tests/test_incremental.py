@@ -230,7 +230,8 @@ def test_a_rebuild_compiles_only_the_layouts_that_changed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Compiled layouts come from the build cache (render/environment.CompiledLayouts):
-    each build (its environment made anew) compiles only the layouts whose file changed, and --no-cache compiles all."""
+    each build (its environment made anew) compiles only the layouts whose file changed;
+    with --no-cache, every layout it uses."""
     site = mini_site()
     compiled: list[str] = []
     compile_layout = jinja2.Environment.compile
