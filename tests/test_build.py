@@ -14,7 +14,7 @@ import pytest
 from casesite.parallel import _chunks
 from casesite.publish import Staging
 
-from .conftest import CASE_STUDY, REPO, MiniSite, tree_digest
+from .conftest import CASE_STUDY, REPO, MiniSite, assert_well_formed, tree_digest
 
 CS = "content/case-studies/hungary.md"
 
@@ -177,27 +177,50 @@ def test_failed_build_leaves_no_staging_folder(
     assert not list(site.root.glob("._site*"))
 
 
+# A mistake in card.html: what it replaces, with what, and what the report says of it.
+CARD_MISTAKES = {
+    "a value it does not have": (
+        "{{ cs.summary }}",
+        "{{ cs.summery }}",
+        "has no attribute 'summery'",
+    ),
+    "a tag it cannot read": (
+        "{{ cs.summary }}",
+        "{% if %}{{ cs.summary }}",
+        "the layout cannot be read: Expected an expression",
+    ),
+}
+
+
+@pytest.mark.parametrize("mistake", sorted(CARD_MISTAKES))
 @pytest.mark.parametrize("listing", ["the index page", "the country page 'Hungary'"])
 def test_a_broken_card_names_its_own_layout_line_and_the_listing(
-    mini_site: Callable[..., MiniSite], capsys: pytest.CaptureFixture[str], listing: str
+    mini_site: Callable[..., MiniSite],
+    capsys: pytest.CaptureFixture[str],
+    listing: str,
+    mistake: str,
 ) -> None:
     """Cards are rendered once and reused across listings, not included: a mistake in
-    card.html is still reported at its own line, on the first listing that shows it."""
+    card.html is still reported at its own line, on the first listing that shows it (or,
+    when the layout cannot be read, as a layout's report), never as a traceback."""
     site = mini_site()
     assert site.run("build", capsys=capsys).code == 0
     before = tree_digest(site.out)
+    old, new, said = CARD_MISTAKES[mistake]
     card = (REPO / "layouts/card.html").read_text()
-    line = 1 + card.split("{{ cs.summary }}")[0].count("\n")
-    files = {"layouts/card.html": card.replace("{{ cs.summary }}", "{{ cs.summery }}")}
+    line = 1 + card.split(old)[0].count("\n")
+    files = {"layouts/card.html": card.replace(old, new)}
     if listing == "the index page":  # only the index lists case studies
         facet = (REPO / "layouts/facet.html").read_text()
         files["layouts/facet.html"] = facet.replace("{{ card(cs) -}}", "")
     site.write(files)
     result = site.run("build", "--no-pdf", "--no-search", capsys=capsys)
     assert result.code == 1
-    assert f"layouts/card.html:{line}:" in result.err
-    assert "has no attribute 'summery'" in result.err
-    assert f"while rendering {listing}" in result.err
+    assert result.err.startswith(f"layouts/card.html:{line}:1: error: "), result.err
+    assert said in result.err
+    if "read" not in mistake:
+        assert f"while rendering {listing}" in result.err
+    assert_well_formed(result.err)
     assert tree_digest(site.out) == before
 
 

@@ -130,12 +130,14 @@ class Reader:
         listing layout's, as with an include."""
         values = {**common(self.lang, url), "card_facets": self.card_facets}
         root = values["root"]
-        template = layouts.env.get_template("card.html")
 
         def card(cs: Any) -> Markup:
             key = (cs.slug, root)
             found = self._cards.get(key)
             if found is None:
+                # Read here, as the listing renders: a layout that cannot be read is then
+                # reported as the listing's failure is, at its own line, not raised.
+                template = layouts.env.get_template("card.html")
                 found = self._cards[key] = Markup(template.render(**values, cs=cs))
             return found
 
