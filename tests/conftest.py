@@ -250,12 +250,17 @@ class MiniSite:
         reference would differ from the build under test, run in a process of its own, and
         the comparison would fail rather than pass."""
         folder = self.root / out
-        argv = self.args(("build", "--no-cache", "--jobs", "1", "--out", str(folder)), None, None)
-        err = io.StringIO()
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
-            code = main([*argv, "--root", str(self.root)])
-        assert code == 0, err.getvalue()
+        run = self.run_here("build", "--no-cache", "--jobs", "1", "--out", str(folder))
+        assert run.code == 0, run.err
         return folder
+
+    def run_here(self, *args: str) -> Run:
+        """casesite in this process, like `run`, its output captured without capsys (for a
+        fixture wider than one test)."""
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main([*self.args(args, None, None), "--root", str(self.root)])
+        return Run(code, out.getvalue(), err.getvalue())
 
     @property
     def out(self) -> Path:
@@ -323,18 +328,29 @@ def mini_site(tmp_path: Path) -> Callable[..., MiniSite]:
         pdf: bool = False,
         search: bool = False,
     ) -> MiniSite:
-        root = tmp_path / "site"
-        root.mkdir(exist_ok=True)
-        for folder in ("layouts", "assets"):
-            if not (root / folder).exists():
-                shutil.copytree(REPO / folder, root / folder)
-        site = MiniSite(root, pdf=pdf, search=search)
-        if base:
-            site.write(dict(BASE_FILES))
-        site.write(extra or {})
-        return site
+        return make_mini_site(tmp_path / "site", extra, base, pdf, search)
 
     return make
+
+
+def make_mini_site(
+    root: Path,
+    extra: Mapping[str, str | bytes | None] | None = None,
+    base: bool = True,
+    pdf: bool = False,
+    search: bool = False,
+) -> MiniSite:
+    """A working site at `root`: the project's layouts and assets (copied once), the small
+    test content (BASE_FILES, unless `base` is false), then `extra` written over it."""
+    root.mkdir(parents=True, exist_ok=True)
+    for folder in ("layouts", "assets"):
+        if not (root / folder).exists():
+            shutil.copytree(REPO / folder, root / folder)
+    site = MiniSite(root, pdf=pdf, search=search)
+    if base:
+        site.write(dict(BASE_FILES))
+    site.write(extra or {})
+    return site
 
 
 def assert_refused(site: MiniSite, case: Case, capsys: pytest.CaptureFixture[str]) -> None:

@@ -17,7 +17,7 @@ import pytest
 from casesite.outputs.search import find_pagefind
 from casesite.render.environment import Layouts
 
-from .conftest import BASE_FILES, CASE_STUDY, REPO, MiniSite, tree_digest
+from .conftest import CASE_STUDY, REPO, MiniSite, make_mini_site, tree_digest
 
 CS = "content/case-studies/hungary.md"
 SECOND = CASE_STUDY.replace("title: Police and associations", "title: Teachers and parents")
@@ -99,12 +99,8 @@ def built_pair(tmp_path_factory: pytest.TempPathFactory) -> Built:
     from this build rather than making it again."""
     base = tmp_path_factory.mktemp("pair")
     work = base / "site"
-    for folder in ("layouts", "assets"):
-        shutil.copytree(REPO / folder, work / folder)
-    site = MiniSite(work, pdf=True, search=True)
-    site.write(
-        {**BASE_FILES, "content/case-studies/second.md": SECOND.replace("hungary", "second")}
-    )
+    second = {"content/case-studies/second.md": SECOND.replace("hungary", "second")}
+    site = make_mini_site(work, second, pdf=True, search=True)
     _build(site)
     shutil.copytree(work, base / "kept", symlinks=True)
     return Built(work, base / "kept")

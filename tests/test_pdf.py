@@ -7,7 +7,6 @@ rebuilds; `--no-pdf`.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import re
 import shutil
@@ -22,7 +21,6 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from casesite.cli import main
 from casesite.core import Options
 from casesite.gate import check
 from casesite.pdf.addresses import Refused, asset_rel
@@ -30,7 +28,7 @@ from casesite.pdf.collection import CollectionBrief, merge
 from casesite.pdf.fetcher import SITE_ROOT_URL, AssetFetcher
 from casesite.pdf.stage import render_one_brief
 
-from .conftest import BASE_FILES, CASE_STUDY, REPO, MiniSite, pdf_fonts, tree_digest
+from .conftest import CASE_STUDY, REPO, MiniSite, make_mini_site, pdf_fonts, tree_digest
 
 CS = "content/case-studies/hungary.md"
 PDF = "case-studies/hungary/hungary.pdf"
@@ -218,16 +216,10 @@ class Built:
 def two_briefs_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """The two case studies built once with two workers, for the tests below that only
     read what the build made."""
-    root = tmp_path_factory.mktemp("two-briefs")
-    for folder in ("layouts", "assets"):
-        shutil.copytree(REPO / folder, root / folder)
-    site = MiniSite(root, pdf=True)
-    site.write({**BASE_FILES, **TWO_BRIEFS})
-    err = io.StringIO()
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
-        code = main([*site.args(("build", "--jobs", "2"), None, None), "--root", str(root)])
-    assert code == 0, err.getvalue()
-    return Built(site, err.getvalue())
+    site = make_mini_site(tmp_path_factory.mktemp("two-briefs"), TWO_BRIEFS, pdf=True)
+    run = site.run_here("build", "--jobs", "2")
+    assert run.code == 0, run.err
+    return Built(site, run.err)
 
 
 def test_build_links_every_brief_with_its_size_and_pages(two_briefs_built: Built) -> None:

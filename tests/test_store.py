@@ -12,7 +12,7 @@ import pytest
 
 from casesite.incremental.store import CACHE_DIR, CacheMode, Store, seal, unseal
 
-from .conftest import BASE_FILES, CASE_STUDY, REPO, MiniSite, tree_digest
+from .conftest import CASE_STUDY, MiniSite, make_mini_site, tree_digest
 
 CS = "content/case-studies/hungary.md"
 SECOND = "content/case-studies/second.md"
@@ -96,12 +96,8 @@ class Damageable:
 def damageable(tmp_path_factory: pytest.TempPathFactory) -> Damageable:
     """Built once for the module: each kind below starts from copies of it."""
     base = tmp_path_factory.mktemp("store")
-    root = base / "site"
-    for folder in ("layouts", "assets"):
-        shutil.copytree(REPO / folder, root / folder)
-    site = MiniSite(root, pdf=True, search=True)
-    site.write(dict(BASE_FILES))
-    site.write({SECOND: CASE_STUDY.replace("title: Police", "title: Teachers")})
+    second = {SECOND: CASE_STUDY.replace("title: Police", "title: Teachers")}
+    site = make_mini_site(base / "site", second, pdf=True, search=True)
     for _ in range(2):  # the second build records the front matter's length
         run = site.run_process("build")
         assert run.code == 0, run.err
