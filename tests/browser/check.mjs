@@ -5,36 +5,21 @@
 //          search: {word, expect, country}, filter: {kind, key, expect}, screenshots (a folder or "")}
 // The Python tests (tests/test_browser.py) build the site, serve it on 127.0.0.1, run this
 // once and assert on the findings; this script only observes and reports.
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { AxeBuilder } from "@axe-core/playwright";
-import { chromium } from "playwright-core";
+import { axeViolations, config, launch, newPage as openPage } from "./common.mjs";
 
-const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
-const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
 const url = (path) => new URL(path, config.root).href;
 
-const browser = await chromium.launch({
-  executablePath: config.chromium,
-  headless: true,
-  // playwright-core starts every launch with a fresh, temporary user-data-dir.
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-});
+const browser = await launch();
 const out = { axe: {}, overflow320: {}, search: {}, filter: {}, keyboard: {}, print: {}, errors: [] };
 
 async function newPage(width = 1280, height = 900) {
-  const context = await browser.newContext({ viewport: { width, height } });
-  const page = await context.newPage();
-  page.on("pageerror", (e) => out.errors.push(`${page.url()}: ${e.message}`));
+  const opened = await openPage(browser, out.errors, width, height);
+  const { page } = opened;
   page.on("console", (m) => {
     if (m.type() === "error") out.errors.push(`${page.url()}: console: ${m.text()}`);
   });
-  // Nothing may be fetched from another site.
-  await page.route(/^(?!http:\/\/127\.0\.0\.1[:/]).*/, (route) => {
-    out.errors.push(`request to another site: ${route.request().url()}`);
-    return route.abort();
-  });
-  return { context, page };
+  return opened;
 }
 
 async function shot(page, name) {
@@ -69,19 +54,7 @@ try {
         await page.goto(url(`${path}?q=${encodeURIComponent(config.search.word)}`));
         await waitForResults(page);
       }
-      // setLegacyMode(true): @axe-core/playwright injects axe into every frame and runs
-      // axe.run() in the page, its frame messages allowed to the page's own origin only, so
-      // it tests the page and its same-origin frames but not cross-origin ones. The default
-      // mode runs axe.runPartial() in each frame, cross-origin ones too, and merges the parts
-      // with axe.finishRun() in an extra blank page (about 0.35 s a page here). Our pages
-      // have no frames: both modes report the same (compared on every page, faults put in).
-      const result = await new AxeBuilder({ page }).withTags(TAGS).setLegacyMode(true).analyze();
-      out.axe[name] = result.violations.map((v) => ({
-        id: v.id,
-        impact: v.impact,
-        help: v.help,
-        nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
-      }));
+      out.axe[name] = await axeViolations(page); // in legacy mode: see common.mjs
       await shot(page, `${name}-1280`);
     }
     await context.close();

@@ -6,15 +6,9 @@
 // "450 000 Kč", "24 hours", "2 May 2023", "September 2022" (casesite joins a figure's parts
 // with no-break spaces; a range of dates may break at its dash). A figure wraps when its
 // characters lie on more than one line. The test (tests/test_figures.py) asserts on it.
-import { readFileSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { config, launch } from "./common.mjs";
 
-const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
-const browser = await chromium.launch({
-  executablePath: config.chromium,
-  headless: true,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-});
+const browser = await launch();
 const out = {};
 // Each page is loaded once and looked at in each width in turn: the viewport is resized, which
 // makes Chromium apply the media queries and lay the page out again for the new width, as a

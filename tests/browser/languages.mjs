@@ -5,30 +5,12 @@
 // CONFIG: {chromium, root (the site's address, ending in /), story: {en, hu} (paths),
 //          axe: {name: path}, search: {hu: path, en: path, word}}
 // tests/test_languages_browser.py builds and serves the sample, runs this once and asserts.
-import { readFileSync } from "node:fs";
-import { AxeBuilder } from "@axe-core/playwright";
-import { chromium } from "playwright-core";
+import { axeViolations, config, launch, newPage as openPage } from "./common.mjs";
 
-const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
-const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
 const url = (path) => new URL(path, config.root).href;
-const browser = await chromium.launch({
-  executablePath: config.chromium,
-  headless: true,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-});
+const browser = await launch();
 const out = { switcher: [], axe: {}, search: {}, errors: [] };
-
-async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  page.on("pageerror", (e) => out.errors.push(`${page.url()}: ${e.message}`));
-  await page.route(/^(?!http:\/\/127\.0\.0\.1[:/]).*/, (route) => {
-    out.errors.push(`request to another site: ${route.request().url()}`);
-    return route.abort();
-  });
-  return { context, page };
-}
+const newPage = () => openPage(browser, out.errors);
 
 async function where(page) {
   return { path: new URL(page.url()).pathname, lang: await page.getAttribute("html", "lang") };
@@ -63,13 +45,7 @@ try {
     const { context, page } = await newPage();
     for (const [name, path] of Object.entries(config.axe)) {
       await page.goto(url(path));
-      // Legacy mode: axe.run() in the page, without the default mode's extra blank page (see
-      // check.mjs); the same findings for pages without cross-origin frames, such as ours.
-      const result = await new AxeBuilder({ page }).withTags(TAGS).setLegacyMode(true).analyze();
-      out.axe[name] = result.violations.map((v) => ({
-        id: v.id, impact: v.impact, help: v.help,
-        nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
-      }));
+      out.axe[name] = await axeViolations(page); // in legacy mode: see common.mjs
     }
     await context.close();
   }
